@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+// Doze depends on the Swift toolchain alone: no package dependencies, by design.
+import PackageDescription
+
+// Tests and the `doze` binary define `curl_multi_add_handle` so that URLSession's libcurl can be
+// given a per-server CA and client certificate (see Sources/KubeClient/TLSHook.swift).
+let exportCurlHook: [LinkerSetting] = [
+    .unsafeFlags(["-Xlinker", "--export-dynamic-symbol=curl_multi_add_handle"])
+]
+
+let package = Package(
+    name: "Doze",
+    products: [
+        .executable(name: "doze", targets: ["doze"]),
+        .library(name: "KubeClient", targets: ["KubeClient"]),
+    ],
+    targets: [
+        // epoll, accept4, eventfd: what Glibc does not expose to Swift.
+        .target(name: "CDozeSys"),
+        // Interposes libcurl's curl_multi_add_handle to give URLSession a CA and client certificate.
+        .target(name: "CCurlHook", linkerSettings: [.linkedLibrary("dl")]),
+        .target(name: "DozeJSON"),
+        .target(name: "HTTPCore", dependencies: ["CDozeSys"]),
+        .target(name: "KubeClient", dependencies: ["DozeJSON", "CCurlHook"]),
+        .target(name: "LocalCluster", dependencies: ["DozeJSON", "HTTPCore", "CDozeSys"]),
+        .target(name: "Proxy", dependencies: ["HTTPCore", "KubeClient", "DozeJSON"]),
+        .target(name: "Controller", dependencies: ["KubeClient", "DozeJSON"]),
+        .executableTarget(
+            name: "doze",
+            dependencies: ["KubeClient", "LocalCluster", "Proxy", "Controller", "HTTPCore", "DozeJSON"],
+            linkerSettings: exportCurlHook),
+
+        .testTarget(name: "DozeJSONTests", dependencies: ["DozeJSON"]),
+        .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),
+        .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "DozeJSON"],
+                    linkerSettings: exportCurlHook),
+        .testTarget(name: "LocalClusterTests", dependencies: ["LocalCluster", "DozeJSON", "HTTPCore"]),
+        .testTarget(name: "ProxyTests", dependencies: ["Proxy", "HTTPCore"]),
+        .testTarget(name: "ControllerTests", dependencies: ["Controller", "KubeClient", "DozeJSON"],
+                    resources: [.copy("Golden")]),
+    ]
+)

@@ -1,0 +1,2 @@
+#include "CCurlHook.h"
+int doze_curl_hook_version(void) { return 1; }

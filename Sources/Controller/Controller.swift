@@ -1,0 +1,2 @@
+// Module Controller: see ../../README.md and ../shared/design.md for its place in Doze.
+enum ControllerModule {}

@@ -1,0 +1,2 @@
+// Module Proxy: see ../../README.md and ../shared/design.md for its place in Doze.
+enum ProxyModule {}

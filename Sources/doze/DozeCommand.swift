@@ -1,0 +1,25 @@
+import Foundation
+
+/// The `doze` command line: one subcommand per long-running part, plus small tools.
+enum DozeCommand {
+    static let version = "0.1.0-dev"
+
+    static func main() {
+        var args = Array(CommandLine.arguments.dropFirst())
+        let sub = args.isEmpty ? "help" : args.removeFirst()
+        switch sub {
+        case "version", "--version": print("doze \(version)")
+        case "help", "-h", "--help": print(usage)
+        default:
+            FileHandle.standardError.write(Data("doze: unknown command '\(sub)'\n\n\(usage)\n".utf8))
+            exit(2)
+        }
+    }
+
+    static let usage = """
+        usage: doze <command> [options]
+
+        commands:
+          version                 print the version
+        """
+}

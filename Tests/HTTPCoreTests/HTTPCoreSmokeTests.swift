@@ -1,0 +1,4 @@
+import Testing
+@testable import HTTPCore
+
+@Test func HTTPCoreModuleLinks() { _ = HTTPCoreModule.self }

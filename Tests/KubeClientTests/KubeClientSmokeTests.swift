@@ -1,0 +1,4 @@
+import Testing
+@testable import KubeClient
+
+@Test func KubeClientModuleLinks() { _ = KubeClientModule.self }

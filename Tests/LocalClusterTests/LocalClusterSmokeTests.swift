@@ -1,0 +1,4 @@
+import Testing
+@testable import LocalCluster
+
+@Test func LocalClusterModuleLinks() { _ = LocalClusterModule.self }
