@@ -12,6 +12,9 @@ struct StoreState: Sendable {
     var watchers: [Int: Watcher] = [:]
     var nextWatcherID = 0
     var nextServiceIP = 1
+    /// Set by writes the garbage collector must look at (deletions, owner references).
+    var collectorDirty = false
+    var changeListeners: [Int: AsyncStream<Void>.Continuation] = [:]
 
     struct Watcher: Sendable {
         var filter: WatchFilter
@@ -50,6 +53,11 @@ struct StoreState: Sendable {
         let change = StoredChange(rv: revision, resource: type.groupResource, type: eventType, object: obj,
                                   previous: previous)
         history.append(change)
+        if eventType == .deleted || !obj["metadata"]["deletionTimestamp"].isNull
+            || !obj["metadata"]["ownerReferences"].isNull {
+            collectorDirty = true
+        }
+        for l in changeListeners.values { l.yield() }
         for w in watchers.values {
             if let ev = w.filter.event(for: change) { w.continuation.yield(ev) }
         }
