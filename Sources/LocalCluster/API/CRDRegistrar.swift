@@ -33,9 +33,8 @@ enum CRDRegistrar {
         for (i, v) in versions.enumerated() {
             let schema = v["schema"]["openAPIV3Schema"]
             require(!schema.isNull, "spec.versions[\(i)].schema.openAPIV3Schema", "Required value: schemas are required")
-            for cause in CustomResourceSchema.structuralProblems(schema) {
-                causes.append(.init(reason: cause.reason, message: cause.message,
-                                    field: "spec.versions[\(i)].schema.openAPIV3Schema" + (cause.field.isEmpty ? "" : "." + cause.field)))
+            if !schema.isNull {
+                causes += CustomResourceSchema.structuralProblems(schema, prefix: "spec.versions[\(i)].schema.openAPIV3Schema")
             }
         }
         if let old, old["spec"]["group"] != spec["group"] {

@@ -14,7 +14,7 @@ enum SimpleJSONPath {
                 let name = p.prefix { $0 != "." && $0 != "[" }
                 p = p.dropFirst(name.count)
                 if name.isEmpty { continue }
-                nodes = nodes.compactMap { n in let v = n[String(name)]; return v.isNull ? nil : v }
+                nodes = nodes.compactMap { n -> JSON? in let v = n[String(name)]; return v.isNull ? Optional.none : v }
             } else if c == "[" {
                 guard let close = closingBracket(p) else { return [] }
                 let inner = String(p[p.index(after: p.startIndex)..<close])
