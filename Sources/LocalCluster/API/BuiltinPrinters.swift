@@ -23,6 +23,9 @@ enum BuiltinPrinters {
         case ("", "PersistentVolumeClaim"): return pvc
         case ("", "Event"): return event
         case ("discovery.k8s.io", "EndpointSlice"): return endpointSlice
+        case ("apps", "ReplicaSet"):
+            return [name, count("Desired") { $0["spec"]["replicas"].int ?? 0 }, count("Current") { $0["status"]["replicas"].int ?? 0 },
+                    count("Ready") { $0["status"]["readyReplicas"].int ?? 0 }, age]
         case ("coordination.k8s.io", "Lease"): return [name, text("Holder") { $0["spec"]["holderIdentity"].string }, age]
         default: return nil
         }

@@ -1,4 +1,5 @@
 import DozeJSON
+import Foundation
 import HTTPCore
 
 extension RequestContext {
@@ -22,7 +23,7 @@ extension RequestContext {
             let line = WatchEvent(.error, error.status).json.serializedBytes() + [0x0A]
             return HTTPResponse(status: 200, headers: headers, body: .bytes(line))
         }
-        let encoder = WatchEncoder(table: wantsTable ? TableConverter(type: type, now: store.now()) : nil,
+        let encoder = WatchEncoder(tableType: wantsTable ? type : nil, clock: store.now,
                                    include: query["includeObject"] ?? "Metadata")
         let timeout = query.int("timeoutSeconds").flatMap { $0 > 0 ? $0 : nil } ?? Int.random(in: 1800..<3600)
         let bookmarks = query.bool("allowWatchBookmarks") && query["allowWatchBookmarks"] != "false"
@@ -65,14 +66,15 @@ extension RequestContext {
 
 /// Turns watch events into wire lines, as Tables when the client asked for them (`kubectl get -w`).
 struct WatchEncoder: Sendable {
-    var table: TableConverter?
+    var tableType: ResourceType?
+    var clock: @Sendable () -> Date
     var include: String
 
     func line(_ ev: WatchEvent) -> [UInt8] {
         var e = ev
-        if let table, ev.type != .bookmark, ev.type != .error {
-            e.object = table.table([ev.object], include: include,
-                                   resourceVersion: ev.resourceVersion, continueToken: nil)
+        if let tableType, ev.type != .bookmark, ev.type != .error {
+            e.object = TableConverter(type: tableType, now: clock()).table(
+                [ev.object], include: include, resourceVersion: ev.resourceVersion, continueToken: nil)
         }
         return e.json.serializedBytes() + [0x0A]
     }
