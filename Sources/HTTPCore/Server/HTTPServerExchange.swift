@@ -187,6 +187,22 @@ public final class HTTPServerExchange {
         sendEnd()
     }
 
+    /// Answers `101 Switching Protocols` with `headers` as given and gives up the connection:
+    /// it stops speaking HTTP, and the returned socket (with any bytes the client sent after the
+    /// request head still in its buffer) belongs to the caller, typically a `Tunnel`.
+    func switchProtocols(headers: HTTPHeaders) -> Socket? {
+        guard !isResponseStarted, !isAborted, isRequestComplete else { return nil }
+        isResponseStarted = true
+        isResponseComplete = true
+        upgraded = true
+        var out: [UInt8] = []
+        HTTPWriter.appendResponseHead(HTTPResponseHead(status: 101, headers: headers), to: &out)
+        connection.socket.write(out)
+        onAbort = nil
+        onWritable = nil
+        return connection.detachForUpgrade()
+    }
+
     /// Drops the client connection now (e.g. the upstream failed after the response started).
     public func abort() {
         guard !isAborted, !isResponseComplete else { return }
