@@ -59,7 +59,12 @@ public final class URLSessionTransport: HTTPTransport, Sendable {
         let box = TaskBox(task)
         let (lines, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
         // The consumer stopping (break, cancellation, dropping the stream) closes the connection.
-        continuation.onTermination = { _ in box.task.cancel() }
+        // The closure also keeps this transport (and its session) alive while the stream is: a
+        // caller may drop the client and keep only the stream. The cycle through the delegate
+        // ends when the task completes.
+        continuation.onTermination = { [self] _ in
+            withExtendedLifetime(self) { box.task.cancel() }
+        }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { head in
                 delegate.registerStreaming(task.taskIdentifier, head: head, stream: lines, lines: continuation)
