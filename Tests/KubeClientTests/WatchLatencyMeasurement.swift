@@ -7,7 +7,7 @@ import Testing
 /// over 1,000 events, through the raw watch and through the Watcher. Prints the numbers (no
 /// timing assertions: the machine is shared). The server writes each line only after the
 /// consumer saw the previous one, so every delay is a lone line's latency, not queueing.
-@Suite struct WatchLatencyMeasurement {
+@Suite(.serialized) struct WatchLatencyMeasurement {
     static let events = 1000
 
     static func nowNanos() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
