@@ -10,6 +10,7 @@ import Testing
         let server = try ScriptedServer { req, conn in
             conn.respond(200, json: configMapJSON("cm", rv: "5", extra: ["future": true]))
         }
+        defer { server.stop() }
         let client = makeClient(server, authorization: StaticAuthorization("Bearer abc"))
         let cm = try await client.api(ConfigMap.self).get("cm")
         #expect(cm.data == ["k": "v"])
@@ -29,6 +30,7 @@ import Testing
                 conn.respond(201, json: configMapJSON("cm", rv: "1"))
             }
         }
+        defer { server.stop() }
         let clock = RecordingClock()
         let client = makeClient(server, clock: clock)
         _ = try await client.api(ConfigMap.self).get("cm")
@@ -49,6 +51,7 @@ import Testing
                 conn.respondStatus(503, reason: "ServiceUnavailable")
             }
         }
+        defer { server.stop() }
         let clock = RecordingClock()
         let client = makeClient(server, clock: clock)
         let api = client.api(ConfigMap.self)
@@ -73,6 +76,7 @@ import Testing
             if req.index == 0 || req.method == "POST" { conn.drop(); return }
             conn.respond(200, json: configMapJSON("cm", rv: "1"))
         }
+        defer { server.stop() }
         let clock = RecordingClock()
         let client = makeClient(server, clock: clock)
         let cm = try await client.api(ConfigMap.self).get("cm")
@@ -95,6 +99,7 @@ import Testing
                 conn.respondStatus(401, reason: "Unauthorized")
             }
         }
+        defer { server.stop() }
         let auth = RotatingAuthorization()
         let client = makeClient(server, authorization: auth)
         _ = try await client.api(ConfigMap.self).create(ConfigMap(name: "cm", namespace: "default"))
@@ -112,6 +117,7 @@ import Testing
         let server = try ScriptedServer { _, conn in
             conn.respondStatus(404, reason: "NotFound", message: #"configmaps "nope" not found"#)
         }
+        defer { server.stop() }
         let api = makeClient(server).api(ConfigMap.self)
         let error = await #expect(throws: KubeError.self) { _ = try await api.get("nope") }
         #expect(error?.isNotFound == true)
@@ -129,6 +135,7 @@ import Testing
                 conn.respond(200, json: o)
             }
         }
+        defer { server.stop() }
         let api = makeClient(server).api(ConfigMap.self)
         let first = try await api.delete("a", DeleteOptions(propagationPolicy: .foreground,
                                                             preconditions: Preconditions(uid: "u-1")))
@@ -151,6 +158,7 @@ import Testing
             default: conn.respond(200, json: listJSON([configMapJSON("c", rv: "3")], rv: "50"))
             }
         }
+        defer { server.stop() }
         let list = try await makeClient(server).api(ConfigMap.self).listAll(ListOptions(labelSelector: "app=web", limit: 1))
         #expect(list.items.compactMap(\.name) == ["a", "b", "c"])
         #expect(list.resourceVersion == "50" && list.continueToken == nil)
@@ -167,6 +175,7 @@ import Testing
                 conn.respond(200, json: ["apiVersion": "apps/v1", "kind": "Deployment", "metadata": ["name": "web"]])
             }
         }
+        defer { server.stop() }
         let api = makeClient(server).api(Deployment.self, namespace: "prod")
         let scale = try await api.scale("web", replicas: 0)
         #expect(scale.specReplicas == 0 && scale.statusReplicas == 1)
@@ -186,6 +195,7 @@ import Testing
     @Test func idleTimeoutPerRequest() async throws {
         let release = DispatchSemaphore(value: 0)
         let server = try ScriptedServer { _, _ in _ = release.wait(timeout: .now() + 10) }
+        defer { server.stop() }
         defer { release.signal() }
         let client = makeClient(server, retry: .none, requestTimeout: 30)
         let start = Date()

@@ -46,6 +46,7 @@ import Testing
     @Test func rawWatchDelay() async throws {
         let acks = DispatchSemaphore(value: 0)
         let server = try Self.server(acks: acks)
+        defer { server.stop() }
         var delays: [Double] = []
         for try await event in try await makeClient(server).api(ConfigMap.self).watch() {
             if case .added(let cm) = event { delays.append(Self.delayMicros(cm)) }
@@ -58,6 +59,7 @@ import Testing
     @Test func watcherDelay() async throws {
         let acks = DispatchSemaphore(value: 0)
         let server = try Self.server(acks: acks)
+        defer { server.stop() }
         var delays: [Double] = []
         let watcher = makeClient(server).api(ConfigMap.self).watcher()
         for try await event in watcher {

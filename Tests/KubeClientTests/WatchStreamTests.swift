@@ -20,6 +20,7 @@ import Testing
             }
             conn.endChunked()
         }
+        defer { server.stop() }
         let api = makeClient(server).api(ConfigMap.self)
         var seen: [String] = []
         for try await event in try await api.watch(WatchOptions(resourceVersion: "99")) {
@@ -45,6 +46,7 @@ import Testing
             conn.writeChunk(line)
             conn.endChunked()
         }
+        defer { server.stop() }
         var events: [WatchEvent<ConfigMap>] = []
         for try await e in try await makeClient(server).api(ConfigMap.self).watch() { events.append(e) }
         #expect(events.count == 3)
@@ -57,6 +59,7 @@ import Testing
 
     @Test func goneAsHTTPStatusThrows() async throws {
         let server = try ScriptedServer { _, conn in conn.respondStatus(410, reason: "Expired") }
+        defer { server.stop() }
         let error = await #expect(throws: KubeError.self) { _ = try await makeClient(server).api(ConfigMap.self).watch() }
         #expect(error?.isGone == true)
     }
@@ -67,6 +70,7 @@ import Testing
             conn.writeLine(watchLine("ADDED", configMapJSON("a", rv: "1")))
             conn.drop()
         }
+        defer { server.stop() }
         var names: [String] = []
         let error = await #expect(throws: KubeError.self) {
             for try await e in try await makeClient(server).api(ConfigMap.self).watch() {
@@ -89,6 +93,7 @@ import Testing
                 if poll(&pfd, 1, 10) > 0 && pfd.revents != 0 { closed.signal(); return }
             }
         }
+        defer { server.stop() }
         let client = makeClient(server)
         for try await _ in try await client.api(ConfigMap.self).watch() { break }
         let result = await Task.detached { closed.wait(timeout: .now() + 10) }.value

@@ -62,6 +62,7 @@ import Testing
                 WatcherTests.holdUntilClientLeaves(conn)
             }
         }
+        defer { server.stop() }
         let clock = RecordingClock()
         let watcher = makeClient(server, clock: clock).api(ConfigMap.self)
             .watcher(WatcherConfig(labelSelector: "app=web", pageSize: 1, timeoutSeconds: 60))
@@ -100,6 +101,7 @@ import Testing
                 WatcherTests.holdUntilClientLeaves(conn)
             }
         }
+        defer { server.stop() }
         let clock = RecordingClock()
         let errors = Mutex<[Int]>([])
         let watcher = makeClient(server, clock: clock).api(ConfigMap.self)

@@ -28,18 +28,25 @@ final class ScriptedServer: Sendable {
     typealias Handler = @Sendable (Request, ServerConnection) throws -> Void
 
     let port: UInt16
-    private let listener: Int32
-    private let handler: Handler
-    private let state = Mutex<(requests: [Request], open: Set<Int32>, stopped: Bool)>(([], [], false))
+    private let core: ServerCore
 
     init(_ handler: @escaping Handler) throws {
-        self.handler = handler
-        (listener, port) = try Self.listen()
-        let thread = Thread { [self] in acceptLoop() }
+        let (listener, port) = try Self.listen()
+        self.port = port
+        core = ServerCore(listener: listener, handler: handler)
+        // The threads hold the core, not this object, so dropping the server stops them.
+        let core = core
+        let thread = Thread { core.acceptLoop() }
         thread.start()
     }
 
-    deinit { stop() }
+    deinit { core.stop() }
+
+    var url: URL { URL(string: "http://127.0.0.1:\(port)")! }
+
+    var requests: [Request] { core.requests }
+
+    func stop() { core.stop() }
 
     private static func listen() throws -> (Int32, UInt16) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -61,7 +68,19 @@ final class ScriptedServer: Sendable {
         return (fd, UInt16(bigEndian: addr.sin_port))
     }
 
-    var url: URL { URL(string: "http://127.0.0.1:\(port)")! }
+}
+
+/// The sockets and threads of a `ScriptedServer`.
+final class ServerCore: Sendable {
+    typealias Request = ScriptedServer.Request
+    private let listener: Int32
+    private let handler: ScriptedServer.Handler
+    private let state = Mutex<(requests: [Request], open: Set<Int32>, stopped: Bool)>(([], [], false))
+
+    init(listener: Int32, handler: @escaping ScriptedServer.Handler) {
+        self.listener = listener
+        self.handler = handler
+    }
 
     var requests: [Request] { state.withLock { $0.requests } }
 
@@ -78,7 +97,7 @@ final class ScriptedServer: Sendable {
         for fd in fds { shutdown(fd, Int32(SHUT_RDWR)) }
     }
 
-    private func acceptLoop() {
+    func acceptLoop() {
         while true {
             let fd = accept(listener, nil, nil)
             if fd < 0 { return }
