@@ -6,7 +6,9 @@ import DozeJSON
 public struct ApplyError: Error, Sendable, Equatable, CustomStringConvertible {
     private enum Kind: Sendable, Equatable {
         case conflict
-        case invalid      // the applied configuration cannot be merged (e.g. a list element without its key)
+        // The applied configuration cannot be typed (a list element without its key, duplicate
+        // keys, a field a CRD schema does not declare): upstream returns it as a plain error, 500.
+        case typedPatch
     }
     private let kind: Kind
     /// Each conflicting field with the manager that owns it, as printed (`"kubectl" `, or
@@ -19,8 +21,9 @@ public struct ApplyError: Error, Sendable, Equatable, CustomStringConvertible {
             && a.conflicts.map { "\($0.manager)\u{0}\($0.field)" } == b.conflicts.map { "\($0.manager)\u{0}\($0.field)" }
     }
 
-    public var code: Int { kind == .conflict ? 409 : 422 }
-    public var reason: String { kind == .conflict ? "Conflict" : "Invalid" }
+    public var code: Int { kind == .conflict ? 409 : 500 }
+    /// `Conflict`, or empty for the plain 500 kube-apiserver returns for an untypable body.
+    public var reason: String { kind == .conflict ? "Conflict" : "" }
     public var description: String { "\(code) \(reason): \(message)" }
 
     /// The Status `details.causes[]`.
@@ -28,7 +31,15 @@ public struct ApplyError: Error, Sendable, Equatable, CustomStringConvertible {
         conflicts.map { FieldCause(reason: "FieldManagerConflict", message: "conflict with \($0.manager)", field: $0.field) }
     }
 
-    static func invalid(_ message: String) -> ApplyError { ApplyError(kind: .invalid, conflicts: [], message: message) }
+    /// `failed to create typed patch object (ns/name; apps/v1, Kind=Deployment): <problem>`.
+    static func typedPatch(_ applied: JSON, _ problem: String) -> ApplyError {
+        let meta = applied["metadata"]
+        let name = (meta["namespace"].string ?? "") + "/" + (meta["name"].string ?? "")
+        let gv = applied["apiVersion"].string ?? ""
+        let gvText = gv.contains("/") ? gv : "/" + gv
+        let message = "failed to create typed patch object (\(name); \(gvText), Kind=\(applied["kind"].string ?? "")): \(problem)"
+        return ApplyError(kind: .typedPatch, conflicts: [], message: message)
+    }
 
     private init(kind: Kind, conflicts: [(manager: String, field: String)], message: String) {
         self.kind = kind

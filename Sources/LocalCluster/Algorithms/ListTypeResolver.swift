@@ -48,7 +48,7 @@ struct ListTypeResolver: Sendable {
                 k[name] = v
             } else if let d = BuiltinListTypes.defaultKeyValue(name), BuiltinListTypes.kinds.contains(kind) {
                 k[name] = d
-            } else if keys.count == 1 {
+            } else {
                 return nil
             }
         }

@@ -28,9 +28,26 @@ public enum ServerSideApply {
         let appliedSet = fields.fieldSet(of: intent)
         let base = live ?? .emptyObject
         var entries = ManagedFieldsEntry.parse(base["metadata"]["managedFields"])
+        if let live, entries.isEmpty {
+            // An object nobody has recorded ownership of: upstream attributes its fields to a
+            // `before-first-apply` Update manager, so a first apply can conflict with them.
+            let existing = fields.fieldSet(of: live)
+            if !existing.isEmpty {
+                entries.append(ManagedFieldsEntry(manager: "before-first-apply", operation: "Update",
+                                                  apiVersion: live["apiVersion"].string ?? "", time: time, subresource: nil, fields: existing))
+            }
+        }
         let mine = entries.firstIndex { $0.isSame(manager: manager, operation: "Apply", subresource: subresource) }
 
-        var merged = try ApplyMerge(fields: fields).merge(base, intent, names: [])
+        if let schema {
+            let unknown = schema.prune(intent).unknown
+            if let first = unknown.first { throw .typedPatch(intent, ".\(first): field not declared in schema") }
+        }
+        let merged0: JSON
+        do { merged0 = try ApplyMerge(fields: fields).merge(base, intent, names: [], at: "") } catch {
+            throw .typedPatch(intent, error.problem)
+        }
+        var merged = merged0
 
         // Conflicts: fields others own whose value this apply changes.
         var conflicts: [(entry: Int, path: FieldPathSteps)] = []
@@ -87,13 +104,16 @@ public enum ServerSideApply {
 struct ApplyMerge {
     let fields: ObjectFields
 
-    func merge(_ live: JSON, _ applied: JSON, names: [String]) throws(ApplyError) -> JSON {
+    struct Untypable: Error { let problem: String }
+
+    /// `at` is the printed path so far (`.spec.template.spec.containers[name="app"]`), for errors.
+    func merge(_ live: JSON, _ applied: JSON, names: [String], at: String) throws(Untypable) -> JSON {
         switch (live, applied) {
         case (.object(var result), .object(let intent)) where !fields.resolver.isAtomicMap(names):
             for (name, value) in intent {
                 // Merging into an empty value of the same shape still checks list-map keys.
                 let existing = result[name] ?? (value.array != nil ? .array([]) : value.object != nil ? .emptyObject : .null)
-                result[name] = try merge(existing, value, names: names + [name])
+                result[name] = try merge(existing, value, names: names + [name], at: at + "." + name)
             }
             return .object(result)
         case (.array(var result), .array(let intent)):
@@ -104,14 +124,19 @@ struct ApplyMerge {
                 for item in intent where !result.contains(where: { $0.jsonEquals(item) }) { result.append(item) }
                 return .array(result)
             case .map(_, let keys):
+                var seen: [JSON] = []
                 for (i, item) in intent.enumerated() {
                     guard let key = fields.resolver.key(of: item, keys: keys) else {
-                        throw .invalid(".\(names.joined(separator: ".")): element \(i): associative list with keys has an element that omits key field \(JSON.goQuote(keys[0]))")
+                        let missing = keys.first { item[$0].isNull } ?? keys[0]
+                        throw Untypable(problem: "\(at): element \(i): associative list with keys has an element that omits key field \(JSON.goQuote(missing)) (and doesn't have default value)")
                     }
-                    if let at = result.firstIndex(where: { fields.resolver.key(of: $0, keys: keys) == key }) {
-                        result[at] = try merge(result[at], item, names: names)
+                    let keyText = PathElement.key(key).pathString
+                    if seen.contains(key) { throw Untypable(problem: "\(at): duplicate entries for key \(keyText)") }
+                    seen.append(key)
+                    if let found = result.firstIndex(where: { fields.resolver.key(of: $0, keys: keys) == key }) {
+                        result[found] = try merge(result[found], item, names: names, at: at + keyText)
                     } else {
-                        result.append(item)
+                        result.append(try merge(.emptyObject, item, names: names, at: at + keyText))
                     }
                 }
                 return .array(result)

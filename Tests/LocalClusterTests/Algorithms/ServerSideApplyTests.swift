@@ -69,6 +69,15 @@ import Testing
         #expect(msg == #"Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using apps/v1: .spec.replicas"#)
     }
 
+    @Test func untrackedFieldsBelongToBeforeFirstApply() throws {
+        let live = Self.deployment(#"{"replicas":1}"#)
+        #expect(throws: ApplyError.conflicts([(#""before-first-apply" using apps/v1"#, ".spec.replicas")])) {
+            try Self.apply(Self.deployment(#"{"replicas":2}"#), to: live, "kubectl")
+        }
+        let forced = try Self.apply(Self.deployment(#"{"replicas":2}"#), to: live, "kubectl", force: true)
+        #expect(Self.entry(forced, "before-first-apply")?["fieldsV1"] == j(#"{"f:metadata":{"f:labels":{"f:app":{}}}}"#))
+    }
+
     @Test func severalConflictsAreListedPerManager() {
         let e = ApplyError.conflicts([(#""b""#, ".spec.y"), (#""a""#, ".spec.x"), (#""b""#, ".spec.z")])
         #expect(e.message == "Apply failed with 3 conflicts: conflicts with \"a\": .spec.x\n \"b\":\n- .spec.y\n- .spec.z")
@@ -124,10 +133,34 @@ import Testing
         }
     }
 
-    @Test func anElementWithoutItsKeyIsInvalid() {
-        #expect(throws: ApplyError.self) {
-            try Self.apply(Self.deployment(#"{"template":{"spec":{"containers":[{"image":"x"}]}}}"#), to: nil, "a")
+    /// (spec, message) of applied configurations kube-apiserver cannot type: plain 500s.
+    static let untypable: [(String, String)] = [
+        (#"{"template":{"spec":{"containers":[{"image":"x"}]}}}"#,
+         #"failed to create typed patch object (default/web; apps/v1, Kind=Deployment): .spec.template.spec.containers: element 0: associative list with keys has an element that omits key field "name" (and doesn't have default value)"#),
+        (#"{"template":{"spec":{"containers":[{"name":"a","env":[{"name":"X"},{"name":"X","value":"1"}]}]}}}"#,
+         #"failed to create typed patch object (default/web; apps/v1, Kind=Deployment): .spec.template.spec.containers[name="a"].env: duplicate entries for key [name="X"]"#),
+    ]
+
+    @Test(arguments: untypable)
+    func untypableConfigurationsFail(spec: String, message: String) {
+        do {
+            _ = try Self.apply(Self.deployment(spec), to: nil, "a")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.code == 500)
+            #expect(error.reason == "")
+            #expect(error.message == message)
         }
+    }
+
+    @Test func undeclaredFieldsOfACustomResourceFail() throws {
+        let schema = try StructuralSchema(json: j(#"{"type":"object","properties":{"spec":{"type":"object","properties":{"a":{"type":"string"}}}}}"#))
+        let cr = j(#"{"apiVersion":"doze.dev/v1","kind":"App","metadata":{"name":"x","namespace":"ns"},"spec":{"a":"1","foo":2}}"#)
+        #expect(throws: ApplyError.typedPatch(cr, ".spec.foo: field not declared in schema")) {
+            try ServerSideApply.apply(cr, to: nil, manager: "m", force: false, kind: "App", schema: schema, time: Self.t)
+        }
+        #expect(ApplyError.typedPatch(cr, ".spec.foo: field not declared in schema").message
+            == "failed to create typed patch object (ns/x; doze.dev/v1, Kind=App): .spec.foo: field not declared in schema")
     }
 
     @Test func fieldsV1RoundTrips() {
