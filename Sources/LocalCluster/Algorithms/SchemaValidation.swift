@@ -86,9 +86,6 @@ extension StructuralSchema {
         if let multipleOf, multipleOf > 0, (d / multipleOf).rounded() != d / multipleOf {
             causes.append(.invalid(path, value, "\(path) in body should be a multiple of \(JSON.goNumber(multipleOf))"))
         }
-        if format == "int32", value.int.map({ $0 < Int(Int32.min) || $0 > Int(Int32.max) }) ?? false {
-            causes.append(.invalid(path, value, "\(path) in body should be a 32-bit integer"))
-        }
     }
 
     private func validateArray(_ items: [JSON], path: String, into causes: inout [FieldCause]) {
