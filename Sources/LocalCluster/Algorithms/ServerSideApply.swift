@@ -11,12 +11,17 @@ import DozeJSON
 /// tables, or the CRD schema's `x-kubernetes-list-type: map` + `x-kubernetes-list-map-keys`),
 /// sets by value, everything else atomically; `null` in the applied configuration is ignored.
 ///
-/// Simplified: no type checking of the applied configuration against a schema (upstream fails
-/// with `field not declared in schema`; the handler prunes/validates CRs separately); new
-/// list-map elements are appended after the live ones instead of following the applied order;
-/// key fields with a server default (`protocol`) are matched as if defaulted; the status of kinds
+/// Untypable bodies fail as upstream's plain 500 `failed to create typed patch object (...)`:
+/// a list-map element without its key, duplicate keys, and (given a CRD schema) a field the
+/// schema does not declare.
+///
+/// Simplified: built-in kinds are not type-checked field by field (only their list keys are
+/// known, from `BuiltinListTypes`), so an unknown field in a built-in apply body is merged
+/// rather than rejected; key fields with a server default (`protocol`) are matched as if
+/// defaulted; maps are granular except CRD `x-kubernetes-map-type: atomic`; the status of kinds
 /// with a status subresource is not reset here (the handler drops it before calling); no
-/// version conversion of managedFields; the object's own managedFields in the body are ignored.
+/// version conversion of field sets and no cap on the number of Update managers (upstream folds
+/// old ones into `ancient-changes`); managedFields sent in the apply body are ignored.
 public enum ServerSideApply {
     public static func apply(
         _ applied: JSON, to live: JSON?, manager: String, force: Bool, kind: String,
@@ -96,53 +101,6 @@ public enum ServerSideApply {
         case .object(let o): return .object(o.filter { !$0.value.isNull }.mapValues(dropNulls))
         case .array(let a): return .array(a.map(dropNulls))
         default: return value
-        }
-    }
-}
-
-/// The merge of an applied configuration into a live object, list-type aware.
-struct ApplyMerge {
-    let fields: ObjectFields
-
-    struct Untypable: Error { let problem: String }
-
-    /// `at` is the printed path so far (`.spec.template.spec.containers[name="app"]`), for errors.
-    func merge(_ live: JSON, _ applied: JSON, names: [String], at: String) throws(Untypable) -> JSON {
-        switch (live, applied) {
-        case (.object(var result), .object(let intent)) where !fields.resolver.isAtomicMap(names):
-            for (name, value) in intent {
-                // Merging into an empty value of the same shape still checks list-map keys.
-                let existing = result[name] ?? (value.array != nil ? .array([]) : value.object != nil ? .emptyObject : .null)
-                result[name] = try merge(existing, value, names: names + [name], at: at + "." + name)
-            }
-            return .object(result)
-        case (.array(var result), .array(let intent)):
-            switch fields.resolver.strategy(names) {
-            case .atomic:
-                return applied
-            case .set:
-                for item in intent where !result.contains(where: { $0.jsonEquals(item) }) { result.append(item) }
-                return .array(result)
-            case .map(_, let keys):
-                var seen: [JSON] = []
-                for (i, item) in intent.enumerated() {
-                    guard let key = fields.resolver.key(of: item, keys: keys) else {
-                        let missing = keys.first { item[$0].isNull } ?? keys[0]
-                        throw Untypable(problem: "\(at): element \(i): associative list with keys has an element that omits key field \(JSON.goQuote(missing)) (and doesn't have default value)")
-                    }
-                    let keyText = PathElement.key(key).pathString
-                    if seen.contains(key) { throw Untypable(problem: "\(at): duplicate entries for key \(keyText)") }
-                    seen.append(key)
-                    if let found = result.firstIndex(where: { fields.resolver.key(of: $0, keys: keys) == key }) {
-                        result[found] = try merge(result[found], item, names: names, at: at + keyText)
-                    } else {
-                        result.append(try merge(.emptyObject, item, names: names, at: at + keyText))
-                    }
-                }
-                return .array(result)
-            }
-        default:
-            return applied
         }
     }
 }

@@ -115,6 +115,26 @@ import Testing
         #expect(c[path: "spec", "template", "spec", "containers"] == j(#"[{"name":"app","image":"app:1"}]"#))
     }
 
+    /// Merged lists follow structured-merge-diff: applied order for what is applied, live-only
+    /// elements where they were.
+    static let orders: [([String], [String], [String])] = [
+        (["a", "b"], ["c", "a"], ["c", "a", "b"]),
+        (["a", "b", "c"], ["c", "a"], ["b", "c", "a"]),
+        (["a", "x", "b"], ["b", "a"], ["x", "b", "a"]),
+        ([], ["b", "a"], ["b", "a"]),
+        (["a", "b"], [], ["a", "b"]),
+    ]
+
+    @Test(arguments: orders)
+    func listMergeOrder(live: [String], applied: [String], expected: [String]) throws {
+        func containers(_ names: [String]) -> String {
+            "[" + names.map { #"{"name":"\#($0)"}"# }.joined(separator: ",") + "]"
+        }
+        let liveObj = Self.deployment(#"{"template":{"spec":{"containers":"# + containers(live) + "}}}")
+        let result = try Self.apply(Self.deployment(#"{"template":{"spec":{"containers":"# + containers(applied) + "}}}", labels: nil), to: liveObj, "a", force: true)
+        #expect(result[path: "spec", "template", "spec", "containers"] == j(containers(expected)))
+    }
+
     @Test func customResourceListsUseTheSchemaListMapKeys() throws {
         let schema = try StructuralSchema(json: j("""
         {"type":"object","properties":{"spec":{"type":"object","properties":{
