@@ -61,4 +61,22 @@ import Testing
         ])
         #expect(schema.validate(j(#"{"spec":{"min":1,"max":3,"name":"abc"}}"#)) == [])
     }
+
+    @Test func transitionRulesRunOnlyOnUpdateWithACorrelatedOldValue() throws {
+        let schema = try StructuralSchema(json: j("""
+        {"type":"object","properties":{"spec":{"type":"object","properties":{
+          "class":{"type":"string","x-kubernetes-validations":[{"rule":"self == oldSelf","message":"Value is immutable"}]},
+          "routes":{"type":"array","x-kubernetes-list-type":"map","x-kubernetes-list-map-keys":["host"],
+            "items":{"type":"object","x-kubernetes-validations":[{"rule":"self.port >= oldSelf.port"}],
+                     "properties":{"host":{"type":"string"},"port":{"type":"integer"}}}}}}}}
+        """))
+        let v1 = j(#"{"spec":{"class":"a","routes":[{"host":"x","port":80},{"host":"y","port":90}]}}"#)
+        #expect(schema.validate(v1) == [])
+        #expect(schema.validate(v1, old: v1) == [])
+        let v2 = j(#"{"spec":{"class":"b","routes":[{"host":"y","port":80},{"host":"z","port":1}]}}"#)
+        #expect(schema.validate(v2, old: v1) == [
+            FieldCause(reason: "FieldValueInvalid", message: #"Invalid value: "string": Value is immutable"#, field: "spec.class"),
+            FieldCause(reason: "FieldValueInvalid", message: #"Invalid value: "object": failed rule: self.port >= oldSelf.port"#, field: "spec.routes[0]"),
+        ])
+    }
 }
