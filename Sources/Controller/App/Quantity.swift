@@ -29,9 +29,9 @@ public enum Quantity {
     }
 
     /// Bytes: memory or storage. Docker style (lowercase `b`, `k`, `m`, `g`, `t`, optionally
-    /// followed by `b`) counts in powers of 1024, as OpenRun does, so `512m` is 512 MiB; Kubernetes
-    /// binary (`Ki`…`Ei`) and decimal (`k`, `M`, `G`, `T`, `P`, `E`) suffixes keep their meaning; a
-    /// bare number is bytes. Canonical: the largest suffix of the same family that divides exactly.
+    /// followed by `b`) counts in powers of 1024, as OpenRun does, so `512m` is 512 MiB and `64k`
+    /// 64 KiB; Kubernetes binary (`Ki`…`Ei`) and decimal (`M`, `G`, `T`, `P`, `E`) suffixes keep
+    /// their meaning; a bare number is bytes. Canonical: the largest suffix of the same family that divides exactly.
     public static func bytes(_ value: JSON) -> (bytes: Int64, canonical: String)? {
         let text: String
         switch value {
@@ -72,7 +72,7 @@ public enum Quantity {
         [("Ei", 1 << 60), ("Pi", 1 << 50), ("Ti", 1 << 40), ("Gi", 1 << 30), ("Mi", 1 << 20), ("Ki", 1 << 10)]
     private static let decimalUnits: [(String, Int64)] =
         [("E", 1_000_000_000_000_000_000), ("P", 1_000_000_000_000_000), ("T", 1_000_000_000_000),
-         ("G", 1_000_000_000), ("M", 1_000_000), ("k", 1000)]
+         ("G", 1_000_000_000), ("M", 1_000_000)]
     private static let dockerUnits: [String: Int64] =
         ["b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40]
 
@@ -80,10 +80,12 @@ public enum Quantity {
     private static func multiplier(_ suffix: Substring) -> (Int64, Bool)? {
         if suffix.isEmpty { return (1, true) }
         if let u = binaryUnits.first(where: { $0.0 == suffix }) { return (u.1, true) }
-        if let u = decimalUnits.first(where: { $0.0 == suffix }) { return (u.1, false) }
+        // Lowercase letters are Docker's (so `k` is 1024, not Kubernetes' 1000): OpenRun users
+        // write `512m` and `64k` meaning binary units, and one family per case is easy to explain.
         var docker = suffix
         if docker.count == 2, docker.last == "b" { docker = docker.dropLast() }
         if let m = dockerUnits[String(docker)] { return (m, true) }
+        if let u = decimalUnits.first(where: { $0.0 == suffix }) { return (u.1, false) }
         return nil
     }
 
