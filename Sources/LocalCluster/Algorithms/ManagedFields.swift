@@ -11,11 +11,15 @@ import Foundation
 public enum ManagedFields {
     /// The new `metadata.managedFields` value for `new` after a write by `manager`: a JSON array
     /// of entries, or `.null` when no manager owns anything (so `obj["metadata"]["managedFields"] =
-    /// result` sets or removes it).
+    /// result` sets or removes it). `kind` (default: `new["kind"]`) picks the built-in list keys;
+    /// pass the CRD's `schema` for custom resources so their list-map keys match what
+    /// `ServerSideApply` records, or ownership of list elements will not line up.
     public static func recordUpdate(
         old: JSON?, new: JSON, manager: String, operation: String = "Update", subresource: String?,
         kind: String = "", schema: StructuralSchema? = nil, time: String = now()
     ) -> JSON {
+        // Without an explicit kind, the object's own decides which built-in list keys apply.
+        let kind = kind.isEmpty ? (new["kind"].string ?? "") : kind
         let fields = ObjectFields(resolver: ListTypeResolver(kind: kind, schema: schema))
         let stored = old?["metadata"]["managedFields"] ?? .null
         let sent = new["metadata"]["managedFields"]

@@ -42,4 +42,17 @@ import Testing
         let mf = ManagedFields.recordUpdate(old: live, new: live, manager: "b", subresource: nil, kind: "ConfigMap", time: Self.t)
         #expect(mf == live["metadata"]["managedFields"])
     }
+
+    @Test func theObjectsKindPicksListKeysAndLinesUpWithApply() throws {
+        let created = j(#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"w","namespace":"d"},"spec":{"template":{"spec":{"containers":[{"name":"app","image":"a:1"}]}}}}"#)
+        var live = created
+        live[path: "metadata", "managedFields"] = ManagedFields.recordUpdate(old: nil, new: created, manager: "kubectl-create", subresource: nil, time: Self.t)
+        #expect(live["metadata"]["managedFields"][0]["fieldsV1"]
+            == j(#"{"f:spec":{"f:template":{"f:spec":{"f:containers":{"k:{\"name\":\"app\"}":{".":{},"f:image":{},"f:name":{}}}}}}}"#))
+        // An apply changing that image conflicts on the element's field, as upstream reports it.
+        let applied = j(#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"w","namespace":"d"},"spec":{"template":{"spec":{"containers":[{"name":"app","image":"a:2"}]}}}}"#)
+        #expect(throws: ApplyError.conflicts([(#""kubectl-create" using apps/v1"#, #".spec.template.spec.containers[name="app"].image"#)])) {
+            try ServerSideApply.apply(applied, to: live, manager: "kubectl", force: false, kind: "Deployment", time: Self.t)
+        }
+    }
 }
