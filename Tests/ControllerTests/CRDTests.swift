@@ -1,5 +1,6 @@
 import DozeJSON
 import Foundation
+import KubeClient
 import Testing
 @testable import Controller
 
@@ -62,6 +63,16 @@ import Testing
     func goldenAppsValidate(_ file: String) throws {
         let app = try #require(try GoldenFiles.read(file))
         #expect(SchemaCheck.errors(app, try Self.schema()) == [])
+    }
+
+    /// The Apps under examples/ (YAML, read with KubeClient's parser) fit the schema too.
+    @Test(arguments: ExamplesTests.exampleFiles)
+    func exampleAppsValidate(_ path: String) throws {
+        let text = try String(contentsOf: ExamplesTests.root.appendingPathComponent(path), encoding: .utf8)
+        let docs = try text.components(separatedBy: "\n---\n").map { try YAML.parse($0, source: path) }
+        for app in docs where app["kind"].string == "App" {
+            #expect(SchemaCheck.errors(app, try Self.schema()) == [], "\(path)")
+        }
     }
 
     /// The schema turns away what the parser turns away, where a schema can tell.
