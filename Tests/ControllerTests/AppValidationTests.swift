@@ -81,6 +81,12 @@ struct InvalidCase: CustomTestStringConvertible, Sendable {
         InvalidCase(name: "several at once", spec: #"{"image":"","port":0,"containerOptions":{"memory":"1x"}}"#,
                     problems: [#"spec.image: "" is not an image reference"#, "spec.port: 0 is not a port number (1-65535)",
                                #"spec.containerOptions.memory: invalid quantity "1x" (examples: 512m, 1g, 512Mi, 1G)"#]),
+        InvalidCase(name: "reported in spec order", spec: #"{"image":"x","scaling":{"minReplicas":0},"route":{"path":"x"},"volumes":[{"mountPath":"/d"}],"params":{"B-":"1","2A":"1","1A":"1"}}"#,
+                    problems: [#"spec.params: "1A" is not a valid environment variable name"#,
+                               #"spec.params: "2A" is not a valid environment variable name"#,
+                               "spec.volumes[0]: needs exactly one of name (a persistent volume) or secretTemplate (a rendered file)",
+                               #"spec.route.path: "x" must start with /"#,
+                               "spec.scaling.minReplicas: 0 is out of range (1-1000)"]),
     ]
 
     @Test(arguments: cases) func rejects(_ c: InvalidCase) throws {

@@ -4,7 +4,7 @@ import DozeJSON
 extension SpecParser {
     static let volumeFields = ["name", "mountPath", "size", "storageClassName", "secretTemplate", "readOnly", "retain"]
 
-    mutating func volumes(_ v: JSON, params: [String: String], appName: String) -> [Volume] {
+    mutating func volumes(_ v: JSON, params: [String: String]) -> [Volume] {
         guard let items = problems.typed(v, at: "spec.volumes", as: "a list", \.array) else { return [] }
         var out: [Volume] = []
         var seenPaths: Set<String> = [], seenNames: Set<String> = []
