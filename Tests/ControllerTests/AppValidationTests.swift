@@ -94,6 +94,15 @@ struct InvalidCase: CustomTestStringConvertible, Sendable {
         #expect(error?.problems.map(\.description) == c.problems)
     }
 
+    @Test func sizeLimitsMatchTheCRD() throws {
+        let params = (0..<257).map { "\"P\($0)\":\"v\"" }.joined(separator: ",")
+        let volumes = (0..<33).map { "{\"name\":\"v\($0)\",\"mountPath\":\"/v\($0)\"}" }.joined(separator: ",")
+        let error = #expect(throws: InvalidSpec.self) {
+            try App(parsing: try Self.app(spec: "{\"image\":\"x\",\"params\":{\(params)},\"volumes\":[\(volumes)]}"))
+        }
+        #expect(error?.problems.map(\.description) == ["spec.params: has 257 entries; at most 256", "spec.volumes: has 33 entries; at most 32"])
+    }
+
     @Test func appNameMustSuitAService() throws {
         let error = #expect(throws: InvalidSpec.self) { try App(parsing: try Self.app(spec: #"{"image":"x"}"#, name: "1app")) }
         #expect(error?.description == #"metadata.name: "1app" must be a DNS label of at most 63 characters starting with a letter (it names the app's Service)"#)

@@ -6,6 +6,7 @@ extension SpecParser {
 
     mutating func volumes(_ v: JSON, params: [String: String]) -> [Volume] {
         guard let items = problems.typed(v, at: "spec.volumes", as: "a list", \.array) else { return [] }
+        if items.count > 32 { problems.add("spec.volumes", "has \(items.count) entries; at most 32") }
         var out: [Volume] = []
         var seenPaths: Set<String> = [], seenNames: Set<String> = []
         for (i, item) in items.enumerated() {

@@ -100,6 +100,7 @@ struct SpecParser {
     /// a number, boolean, list or map is JSON-encoded, as OpenRun passes lists and dicts.
     mutating func params(_ v: JSON) -> [String: String] {
         guard let obj = problems.typed(v, at: "spec.params", as: "a map", \.object) else { return [:] }
+        if obj.count > 256 { problems.add("spec.params", "has \(obj.count) entries; at most 256") }
         var out: [String: String] = [:]
         for key in obj.keys.sorted() {
             checkEnvName(key, at: "spec.params")
@@ -122,6 +123,7 @@ struct SpecParser {
 
     mutating func secrets(_ v: JSON, params: [String: String]) -> [String: SecretRef] {
         guard let obj = problems.typed(v, at: "spec.secrets", as: "a map", \.object) else { return [:] }
+        if obj.count > 256 { problems.add("spec.secrets", "has \(obj.count) entries; at most 256") }
         var out: [String: SecretRef] = [:]
         for envName in obj.keys.sorted() {
             let field = "spec.secrets.\(envName)"
