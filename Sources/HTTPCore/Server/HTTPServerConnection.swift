@@ -115,6 +115,7 @@ final class HTTPServerConnection: SocketDelegate {
             return
         }
         exchange?.markAborted()
+        exchange?.releaseCallbacks()
         exchange = nil
         let body = Array((error.description + "\n").utf8)
         var out: [UInt8] = []
@@ -139,6 +140,7 @@ final class HTTPServerConnection: SocketDelegate {
         guard ex === exchange else { return }
         if ex.closeAfterResponse {
             exchange = nil
+            ex.releaseCallbacks()
             closeAfterFlush()
             return
         }
@@ -154,6 +156,7 @@ final class HTTPServerConnection: SocketDelegate {
     private func finishExchange(_ ex: HTTPServerExchange) {
         guard ex === exchange, ex.isResponseComplete, ex.isRequestComplete else { return }
         exchange = nil
+        ex.releaseCallbacks()
         served += 1
         if context.draining {
             closeAfterFlush()
@@ -199,6 +202,7 @@ final class HTTPServerConnection: SocketDelegate {
         closed = true
         deadline.cancel()
         exchange?.markAborted()
+        exchange?.releaseCallbacks()
         exchange = nil
         if !detached { socket.close() }
         context.connectionClosed(self)
