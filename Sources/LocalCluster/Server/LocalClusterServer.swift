@@ -3,21 +3,24 @@ import Foundation
 import HTTPCore
 
 /// The whole local cluster in one process: the object store, the API server over HTTP, and the
-/// garbage collector (plus, when given, the workloads: controllers and pod runtime).
+/// garbage collector, and the workloads (deployment and endpointslice controllers, pod runtime)
+/// unless `podRuntime` is nil.
 public final class LocalClusterServer: Sendable {
     public let store: ObjectStore
     public let api: APIServer
     public let host: String
+    public let workloads: LocalWorkloads?
     let http: HTTPServer
-    let extraServices: [@Sendable () async throws -> Void]
 
     /// Binds at once, so `port` is known before `run()` (pass 0 for any free port).
     public init(host: String = "127.0.0.1", port: Int = 0, store: ObjectStore = ObjectStore(),
-                services: [@Sendable () async throws -> Void] = []) throws {
+                podRuntime: PodRuntimeMode? = .process) throws {
         self.store = store
         self.host = host
         let api = APIServer(store: store)
         self.api = api
+        workloads = podRuntime.map { LocalWorkloads(store: store, runtime: $0) }
+        api.setLogSource(workloads)
         // DOZE_CLUSTER_LOG=1 prints one line per request, to see what clients send.
         let log = ProcessInfo.processInfo.environment["DOZE_CLUSTER_LOG"] == "1"
         http = try HTTPServer(host: host, port: port) { req in
@@ -28,7 +31,6 @@ public final class LocalClusterServer: Sendable {
             }
             return resp
         }
-        extraServices = services
     }
 
     public var port: Int { http.port }
@@ -39,7 +41,7 @@ public final class LocalClusterServer: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await self.http.run() }
             group.addTask { await GarbageCollector(store: self.store).run() }
-            for s in extraServices { group.addTask { try await s() } }
+            if let workloads { group.addTask { try await workloads.run() } }
             try await group.next()
             group.cancelAll()
         }
