@@ -21,6 +21,7 @@ public final class LocalClusterServer: Sendable {
         self.api = api
         workloads = podRuntime.map { LocalWorkloads(store: store, runtime: $0) }
         api.setLogSource(workloads)
+        if podRuntime != nil { Self.registerNode(in: store) }
         // DOZE_CLUSTER_LOG=1 prints one line per request, to see what clients send.
         let log = ProcessInfo.processInfo.environment["DOZE_CLUSTER_LOG"] == "1"
         http = try HTTPServer(host: host, port: port) { req in
@@ -48,6 +49,23 @@ public final class LocalClusterServer: Sendable {
     }
 
     public func shutdown() { http.shutdown() }
+
+    /// The one node pods run on (`kubectl get nodes`), Ready while the cluster runs.
+    static func registerNode(in store: ObjectStore, name: String = "doze-local") {
+        let now = Timestamp.rfc3339(store.now())
+        guard var node = try? store.create(.nodes, ["metadata": ["name": .string(name),
+                                                                 "labels": ["kubernetes.io/hostname": .string(name), "kubernetes.io/os": "linux"]]])
+        else { return }
+        node["status"] = [
+            "conditions": [["type": "Ready", "status": "True", "reason": "KubeletReady",
+                            "message": "doze pod runtime is posting ready status", "lastHeartbeatTime": .string(now),
+                            "lastTransitionTime": .string(now)]],
+            "addresses": [["type": "InternalIP", "address": "127.0.0.1"], ["type": "Hostname", "address": .string(name)]],
+            "nodeInfo": ["kubeletVersion": "v1.33.0-doze", "osImage": "doze local cluster", "operatingSystem": "linux",
+                         "architecture": "amd64", "containerRuntimeVersion": "doze://process", "kernelVersion": ""],
+        ]
+        _ = try? store.updateStatus(.nodes, node)
+    }
 
     /// A kubeconfig whose current context points at this cluster, with no credentials (none are checked).
     public func kubeconfig(name: String = "doze-local") -> String {
