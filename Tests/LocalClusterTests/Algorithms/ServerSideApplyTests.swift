@@ -80,7 +80,7 @@ import Testing
 
     @Test func severalConflictsAreListedPerManager() {
         let e = ApplyError.conflicts([(#""b""#, ".spec.y"), (#""a""#, ".spec.x"), (#""b""#, ".spec.z")])
-        #expect(e.message == "Apply failed with 3 conflicts: conflicts with \"a\": .spec.x\n \"b\":\n- .spec.y\n- .spec.z")
+        #expect(e.message == "Apply failed with 3 conflicts: conflicts with \"a\":\n- .spec.x\nconflicts with \"b\":\n- .spec.y\n- .spec.z")
     }
 
     @Test func forceMovesOwnership() throws {
