@@ -55,6 +55,17 @@ struct FieldSet: Equatable, Sendable {
 
     var isEmpty: Bool { paths.isEmpty }
 
+    /// The members nothing else in the set extends: scalars, atomic values, and list elements
+    /// owned whole. Only these have a value to compare (an element with owned fields inside it
+    /// is not itself "changed" when one of them changes).
+    var leaves: Set<FieldPathSteps> {
+        var inner: Set<FieldPathSteps> = []
+        for path in paths where path.count > 1 {
+            for n in 1..<path.count { inner.insert(Array(path.prefix(n))) }
+        }
+        return paths.subtracting(inner)
+    }
+
     static func pathString(_ path: FieldPathSteps) -> String { path.map(\.pathString).joined() }
 
     /// The FieldsV1 JSON tree: `{"f:spec":{"f:replicas":{}}}`; a member with children gets `".": {}`.

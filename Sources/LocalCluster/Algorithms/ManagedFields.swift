@@ -28,9 +28,10 @@ public enum ManagedFields {
 
         let before = old.map(fields.fieldSet(of:)) ?? FieldSet()
         let after = fields.fieldSet(of: new)
+        let afterLeaves = after.leaves
         let changed = after.paths.filter { path in
             guard before.paths.contains(path) else { return true }
-            guard case .field? = path.last else { return false }
+            guard afterLeaves.contains(path) else { return false }
             let a = fields.value(at: path, in: old ?? .null), b = fields.value(at: path, in: new)
             return !(a.map { x in b.map { x.jsonEquals($0) } ?? false } ?? false)
         }

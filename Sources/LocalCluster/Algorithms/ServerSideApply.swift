@@ -56,9 +56,9 @@ public enum ServerSideApply {
 
         // Conflicts: fields others own whose value this apply changes.
         var conflicts: [(entry: Int, path: FieldPathSteps)] = []
+        let appliedLeaves = appliedSet.leaves
         for (i, entry) in entries.enumerated() where i != mine {
-            for path in entry.fields.paths.intersection(appliedSet.paths) {
-                guard case .field? = path.last else { continue }
+            for path in entry.fields.paths.intersection(appliedLeaves) {
                 let before = fields.value(at: path, in: base), after = fields.value(at: path, in: merged)
                 if let before, let after, before.jsonEquals(after) { continue }
                 if before == nil && after == nil { continue }
