@@ -18,8 +18,9 @@ import DozeJSON
 /// Simplified: built-in kinds are not type-checked field by field (only their list keys are
 /// known, from `BuiltinListTypes`), so an unknown field in a built-in apply body is merged
 /// rather than rejected; key fields with a server default (`protocol`) are matched as if
-/// defaulted; maps are granular except CRD `x-kubernetes-map-type: atomic` and built-in atomic structs (selectors, env refs, owner references); the status of kinds
-/// with a status subresource is not reset here (the handler drops it before calling); no
+/// defaulted; maps are granular except CRD `x-kubernetes-map-type: atomic` and the built-in
+/// atomic structs (selectors, env refs, owner references); the status of kinds with a status
+/// subresource is not reset here (the handler drops it before calling); no
 /// version conversion of field sets and no cap on the number of Update managers (upstream folds
 /// old ones into `ancient-changes`); managedFields sent in the apply body are ignored.
 public enum ServerSideApply {
