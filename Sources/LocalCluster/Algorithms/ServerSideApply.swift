@@ -58,9 +58,13 @@ public enum ServerSideApply {
         // Conflicts: fields others own whose value this apply changes.
         var conflicts: [(entry: Int, path: FieldPathSteps)] = []
         let appliedLeaves = appliedSet.leaves
+        let liveSet = fields.fieldSet(of: base), mergedSet = fields.fieldSet(of: merged)
+        func valueAt(_ path: FieldPathSteps, _ set: FieldSet, _ obj: JSON) -> JSON? {
+            set.leafValues?[path] ?? fields.value(at: path, in: obj)
+        }
         for (i, entry) in entries.enumerated() where i != mine {
             for path in entry.fields.paths.intersection(appliedLeaves) {
-                let before = fields.value(at: path, in: base), after = fields.value(at: path, in: merged)
+                let before = valueAt(path, liveSet, base), after = valueAt(path, mergedSet, merged)
                 if let before, let after, before.jsonEquals(after) { continue }
                 if before == nil && after == nil { continue }
                 conflicts.append((i, path))
@@ -85,8 +89,10 @@ public enum ServerSideApply {
         let entry = ManagedFieldsEntry(manager: manager, operation: "Apply", apiVersion: intent["apiVersion"].string ?? "",
                                        time: time, subresource: subresource, fields: appliedSet)
         if let mine { entries[mine] = entry } else { entries.append(entry) }
+        // Ownership of fields that no longer exist goes (inner maps still exist when not members).
+        let finalPaths = fields.fieldSet(of: merged).paths
         for i in entries.indices {
-            entries[i].fields.paths = entries[i].fields.paths.filter { fields.value(at: $0, in: merged) != nil }
+            entries[i].fields.paths = entries[i].fields.paths.filter { finalPaths.contains($0) || fields.value(at: $0, in: merged) != nil }
         }
         merged[path: "metadata", "managedFields"] = ManagedFieldsEntry.serialize(entries)
         return merged
