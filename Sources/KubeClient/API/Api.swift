@@ -123,7 +123,7 @@ public struct Api<T: JSONView>: Sendable {
         return T(json: json)
     }
 
-    private static func name(of object: T) throws(KubeError) -> String {
+    static func name(of object: T) throws(KubeError) -> String {
         guard let name = object.json[path: "metadata", "name"].string, !name.isEmpty else {
             throw KubeError.invalidRequest("the object has no metadata.name")
         }
@@ -137,4 +137,23 @@ public enum DeleteResult<T: JSONView>: Sendable {
     case object(T)
     /// A Success Status: the object is gone.
     case status(Status)
+}
+
+extension Api where T: KubeObject {
+    /// Server-side apply of a whole typed object (its name from `metadata.name`): the fields it
+    /// sets become owned by `fieldManager`; `force` takes them from other managers. apiVersion
+    /// and kind are filled in when missing (apply needs them).
+    public func apply(_ object: T, fieldManager: String, force: Bool = false) async throws -> T {
+        var body = object
+        body.fillTypeMeta()
+        return try await patch(try Self.name(of: object), .apply(body.json, fieldManager: fieldManager, force: force))
+    }
+
+    /// Server-side apply to `/status` (only `status` is kept by the server).
+    public func applyStatus(_ object: T, fieldManager: String, force: Bool = false) async throws -> T {
+        var body = object
+        body.fillTypeMeta()
+        return try await patchStatus(try Self.name(of: object),
+                                     .apply(body.json, fieldManager: fieldManager, force: force))
+    }
 }
