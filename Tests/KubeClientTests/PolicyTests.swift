@@ -17,6 +17,7 @@ import Testing
         #expect(p.delay(after: 500, headers: [:], request: get, attempt: 3, random: 0) == nil)
         #expect(p.delayAfterTransportError(request: get, attempt: 1, random: 1) == 0.4)
         #expect(p.delayAfterTransportError(request: post, attempt: 0, random: 0) == nil)
+        #expect(p.delayAfterTransportError(request: post, notSent: true, attempt: 0, random: 0) == 0.1)
         #expect(p.backoff(attempt: 20, random: 1) == 10)
     }
 

@@ -91,6 +91,21 @@ import Testing
         #expect(server.requests.filter { $0.method == "POST" }.count == 1)
     }
 
+    /// A refused connection means the request never left, so even a create is tried again.
+    @Test func refusedConnectionIsRetriedForEveryVerb() async throws {
+        let server = try ScriptedServer { _, conn in conn.respond(200, json: [:]) }
+        let url = server.url
+        server.stop()  // the port is now closed: connections are refused
+        let clock = RecordingClock()
+        let client = KubeClient(transport: URLSessionTransport(server: url),
+                                options: ClientOptions(retry: RetryPolicy(maxRetries: 2), clock: clock.clock))
+        let error = await #expect(throws: KubeError.self) {
+            _ = try await client.api(ConfigMap.self).create(ConfigMap(name: "x", namespace: "default"))
+        }
+        #expect(error?.isTransport == true && error?.isNotSent == true)
+        #expect(clock.recorded.count == 2)
+    }
+
     @Test func unauthorizedInvalidatesCredentialsAndRetriesOnce() async throws {
         let server = try ScriptedServer { req, conn in
             if req.headers["authorization"] == "Bearer token-2" {

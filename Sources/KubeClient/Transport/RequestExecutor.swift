@@ -43,7 +43,8 @@ struct RequestExecutor: Sendable {
             do {
                 outcome = try await attempt(prepared)
             } catch let error as KubeError where error.isTransport {
-                guard let delay = retry.delayAfterTransportError(request: request, attempt: retries,
+                guard let delay = retry.delayAfterTransportError(request: request, notSent: error.isNotSent,
+                                                                   attempt: retries,
                                                                    random: clock.random()) else { throw error }
                 retries += 1
                 try await clock.sleep(delay)

@@ -101,7 +101,9 @@ final class SessionDelegate: NSObject, URLSessionDataDelegate, Sendable {
     static func transportError(_ error: any Error) -> any Error {
         if let urlError = error as? URLError {
             if urlError.code == .cancelled { return CancellationError() }
-            return KubeError.transport("URLError \(urlError.code.rawValue): \(urlError.localizedDescription)")
+            let notSent: Set<URLError.Code> = [.cannotConnectToHost, .cannotFindHost, .dnsLookupFailed]
+            return KubeError.transport("URLError \(urlError.code.rawValue): \(urlError.localizedDescription)",
+                                       notSent: notSent.contains(urlError.code))
         }
         return KubeError.transport(String(describing: error))
     }
