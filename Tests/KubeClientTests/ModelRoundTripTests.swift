@@ -132,6 +132,19 @@ import Testing
         #expect(lease.namespace == "ns")
     }
 
+    @Test func newEventHasWhatCreateRequires() {
+        var app = App(name: "blog", namespace: "team")
+        app.metadata.uid = "u-9"
+        let e = Event(regarding: ObjectReference(to: app), reason: "Woke", note: "first request", action: "Scale",
+                      reportingController: "doze.dev/controller", reportingInstance: "pod-1",
+                      eventTime: Date(timeIntervalSince1970: 1_718_100_000.5))
+        #expect(e.name == "blog.\(String(UInt64(1_718_100_000_500_000_000), radix: 16))")
+        #expect(e.namespace == "team" && e.kind == "Event" && e.apiVersion == "events.k8s.io/v1")
+        #expect(e.eventTime == "2024-06-11T10:00:00.500000Z")
+        #expect(e.regarding.kind == "App" && e.regarding.uid == "u-9" && e.regarding.apiVersion == "doze.dev/v1alpha1")
+        #expect(e.type == "Normal" && e.reportingController == "doze.dev/controller" && e.action == "Scale")
+    }
+
     @Test func secretDataIsBase64OnTheWire() {
         var s = Secret(name: "s", namespace: "d")
         s.data = ["password": Array("hunter2".utf8)]

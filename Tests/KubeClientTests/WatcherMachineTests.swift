@@ -56,6 +56,18 @@ import Testing
         #expect(Self.names(relisted.events) == ["initStarted", "initApply:x", "initDone"])
     }
 
+    @Test func resourceVersionTooLargeRelists() throws {
+        var m = WatcherMachine()
+        _ = m.step(Input.start)
+        _ = m.step(Input.listed(ObjectList(items: [], resourceVersion: "10")))
+        let tooLarge = KubeError.api(code: 504, body: Array(#"""
+            {"kind":"Status","code":504,"reason":"Timeout","message":"Too large resource version",
+             "details":{"causes":[{"reason":"ResourceVersionTooLarge","message":"Too large resource version"}]}}
+            """#.utf8))
+        #expect(tooLarge.isResourceVersionTooLarge && !tooLarge.isGone)
+        #expect(m.step(Input.watchFailed(tooLarge)).command == .list(continueToken: nil))
+    }
+
     @Test func expiredContinueTokenRestartsTheList() {
         var m = WatcherMachine()
         _ = m.step(Input.start)

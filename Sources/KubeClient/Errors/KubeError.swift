@@ -60,6 +60,11 @@ public struct KubeError: Error, Sendable, CustomStringConvertible {
     public var isAlreadyExists: Bool { statusCode == 409 && reason == "AlreadyExists" }
     /// 410, or reason Expired/Gone: a resourceVersion or continue token too old. Relist.
     public var isGone: Bool { statusCode == 410 || reason == "Expired" || reason == "Gone" }
+    /// The server has not reached the asked resourceVersion (504 with cause
+    /// `ResourceVersionTooLarge`), as after an etcd restore: only a fresh list helps.
+    public var isResourceVersionTooLarge: Bool {
+        status?.details?.causes.contains { $0.reason == "ResourceVersionTooLarge" } ?? false
+    }
     public var isTooManyRequests: Bool { statusCode == 429 }
     public var isInvalid: Bool { statusCode == 422 }
     public var isForbidden: Bool { statusCode == 403 }

@@ -22,7 +22,8 @@ public enum WatcherEvent<T: JSONView>: Sendable {
 ///   the list at once; other list errors back off, then relist from scratch;
 /// - watch from the list's resourceVersion with bookmarks; every event and bookmark advances the
 ///   resourceVersion kept for resuming;
-/// - 410 Gone (as an HTTP answer or an ERROR event) → relist; other errors (HTTP, ERROR
+/// - 410 Gone (as an HTTP answer or an ERROR event), or a resourceVersion the server has not
+///   reached (504 ResourceVersionTooLarge, after an etcd restore) → relist; other errors (HTTP, ERROR
 ///   events, dropped connections, undecodable lines) → back off (0.8 s doubling to 30 s,
 ///   jittered), then watch again from the last resourceVersion; a clean end (the server's
 ///   `timeoutSeconds`) → watch again at once;
@@ -92,7 +93,7 @@ public struct WatcherMachine: Sendable, Hashable {
             backoff.reset()
             return Step(events: [], command: .watch(resourceVersion: resourceVersion ?? ""))
         case .watchFailed(let error):
-            return error.isGone ? relist() : sleep(then: .watch)
+            return Self.needsRelist(error) ? relist() : sleep(then: .watch)
         case .slept:
             switch afterSleep {
             case .list: return relist()
@@ -113,9 +114,12 @@ public struct WatcherMachine: Sendable, Hashable {
             advance(event)
             return Step(events: [], command: .readWatch)
         case .error(let error):
-            return error.isGone ? relist() : sleep(then: .watch)
+            return Self.needsRelist(error) ? relist() : sleep(then: .watch)
         }
     }
+
+    /// Errors a re-watch from the same resourceVersion cannot fix.
+    static func needsRelist(_ error: KubeError) -> Bool { error.isGone || error.isResourceVersionTooLarge }
 
     private mutating func advance<T>(_ event: WatchEvent<T>) {
         backoff.reset()
