@@ -47,7 +47,7 @@ import Testing
             d.spec.replicas = 0
             d.metadata.labels["tier"] = "x"
             d.status.readyReplicas = 2
-            d.status.conditions = [Condition(type: "Available", status: "True")]
+            d.status.conditions = [StatusCondition(type: "Available", status: "True")]
         }
         Self.expectKept(o, e)
         let d = Deployment(json: e)
@@ -64,7 +64,7 @@ import Testing
             Self.expectKept(o, e)
             #expect(e["kind"].string == T.resourceType.kind)
         }
-        try check(App.self) { $0.status.state = "Idle"; $0.status.observedGeneration = 3 }
+        try check(AppObject.self) { $0.status.state = "Idle"; $0.status.observedGeneration = 3 }
         try check(Service.self) { $0.spec.ports = [ServicePort(name: "http", port: 80, targetPort: 8080)] }
         try check(PersistentVolumeClaim.self) { $0.storageRequest = "1Gi" }
         try check(Secret.self) { $0.data = ["k": Array("v".utf8)] }
@@ -133,7 +133,7 @@ import Testing
     }
 
     @Test func newEventHasWhatCreateRequires() {
-        var app = App(name: "blog", namespace: "team")
+        var app = AppObject(name: "blog", namespace: "team")
         app.metadata.uid = "u-9"
         let e = Event(regarding: ObjectReference(to: app), reason: "Woke", note: "first request", action: "Scale",
                       reportingController: "doze.dev/controller", reportingInstance: "pod-1",

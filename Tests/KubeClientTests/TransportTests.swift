@@ -68,7 +68,7 @@ import Testing
         let before = server.requests.count
         let error = await #expect(throws: KubeError.self) { _ = try await api.patch("x", .merge(["a": 1])) }
         #expect(error?.statusCode == 503 && error?.isServerError == true)
-        #expect(server.requests.count - before == 1 + RetryPolicy().maxRetries)  // merge patches are idempotent
+        #expect(server.requests.count - before == 1 + RequestRetryPolicy().maxRetries)  // merge patches are idempotent
     }
 
     @Test func droppedConnectionIsRetriedForGetOnly() async throws {
@@ -98,7 +98,7 @@ import Testing
         server.stop()  // the port is now closed: connections are refused
         let clock = RecordingClock()
         let client = KubeClient(transport: URLSessionTransport(server: url),
-                                options: ClientOptions(retry: RetryPolicy(maxRetries: 2), clock: clock.clock))
+                                options: ClientOptions(retry: RequestRetryPolicy(maxRetries: 2), clock: clock.clock))
         let error = await #expect(throws: KubeError.self) {
             _ = try await client.api(ConfigMap.self).create(ConfigMap(name: "x", namespace: "default"))
         }

@@ -4,7 +4,7 @@ public struct ClientOptions: Sendable {
     public var qps: Double
     /// …and how many may go at once before the limit applies.
     public var burst: Int
-    public var retry: RetryPolicy
+    public var retry: RequestRetryPolicy
     /// Idle timeout of ordinary requests, in seconds (URLSession: whole seconds of silence).
     public var requestTimeout: Double
     public var userAgent: String
@@ -12,7 +12,7 @@ public struct ClientOptions: Sendable {
 
     public static let defaultUserAgent = "doze/\(KubeClient.version)"
 
-    public init(qps: Double = 50, burst: Int = 100, retry: RetryPolicy = RetryPolicy(), requestTimeout: Double = 30,
+    public init(qps: Double = 50, burst: Int = 100, retry: RequestRetryPolicy = RequestRetryPolicy(), requestTimeout: Double = 30,
                 userAgent: String = ClientOptions.defaultUserAgent, clock: KubeClock = .system) {
         self.qps = qps
         self.burst = burst

@@ -48,7 +48,7 @@ public final class KubeClient: Sendable {
     }
 
     /// Sends a request; answers other than 2xx throw `KubeError`.
-    public func send(_ request: KubeRequest) async throws -> HTTPResponse {
+    public func send(_ request: KubeRequest) async throws -> TransportResponse {
         try await executor.send(request)
     }
 
@@ -63,7 +63,7 @@ public final class KubeClient: Sendable {
     }
 
     /// Opens a streaming request (a watch); a non-2xx head throws `KubeError`.
-    public func stream(_ request: KubeRequest) async throws -> HTTPStream {
+    public func stream(_ request: KubeRequest) async throws -> TransportStream {
         try await executor.stream(request)
     }
 

@@ -15,7 +15,7 @@ import Foundation
 ///   the first attempt did land; callers handle conflicts anyway.
 /// Delays grow exponentially from `baseDelay` to `maxDelay`, with "equal jitter" (half fixed,
 /// half random) so that clients that failed together do not come back together.
-public struct RetryPolicy: Sendable, Hashable {
+public struct RequestRetryPolicy: Sendable, Hashable {
     public var maxRetries: Int
     public var baseDelay: Double
     public var maxDelay: Double
@@ -28,7 +28,7 @@ public struct RetryPolicy: Sendable, Hashable {
         self.maxRetryAfter = maxRetryAfter
     }
 
-    public static let none = RetryPolicy(maxRetries: 0)
+    public static let none = RequestRetryPolicy(maxRetries: 0)
 
     public static let retriedServerErrors: Set<Int> = [500, 502, 503, 504]
 

@@ -2,7 +2,7 @@ import DozeJSON
 
 /// A status condition (`type`, `status`, `reason`, `message`, times). Shared by Deployments,
 /// Pods, CRDs and Apps.
-public struct Condition: JSONView {
+public struct StatusCondition: JSONView {
     public var json: JSON
     public init(json: JSON) { self.json = json }
 
@@ -31,7 +31,7 @@ public struct Condition: JSONView {
     }
 }
 
-extension Array where Element == Condition {
+extension Array where Element == StatusCondition {
     /// The condition of a type, if present.
-    public subscript(type type: String) -> Condition? { first { $0.type == type } }
+    public subscript(type type: String) -> StatusCondition? { first { $0.type == type } }
 }
