@@ -205,6 +205,23 @@ import Testing
         #expect(r[2].path.hasSuffix("/web/status"))
     }
 
+    @Test func allNamespacesHandleWritesToTheObjectsNamespace() async throws {
+        let server = try ScriptedServer { req, conn in conn.respond(200, json: configMapJSON("cm", rv: "2")) }
+        defer { server.stop() }
+        let all = makeClient(server).api(ConfigMap.self, namespace: nil)
+        var cm = ConfigMap(name: "cm", namespace: "team-b")
+        cm.metadata.resourceVersion = "1"
+        _ = try await all.replace(cm)
+        _ = try await all.replaceStatus(cm)
+        _ = try await all.apply(cm, fieldManager: "m")
+        _ = try await all.list()
+        await #expect(throws: KubeError.self) { _ = try await all.get("cm") }  // a name alone needs a namespace
+        #expect(server.requests.map(\.path) == [
+            "/api/v1/namespaces/team-b/configmaps/cm", "/api/v1/namespaces/team-b/configmaps/cm/status",
+            "/api/v1/namespaces/team-b/configmaps/cm", "/api/v1/configmaps",
+        ])
+    }
+
     /// URLSession's request timeout is an idle timer in whole seconds; a request's own
     /// `idleTimeout` must win over the session's default.
     @Test func idleTimeoutPerRequest() async throws {
