@@ -9,16 +9,21 @@ public struct ClientOptions: Sendable {
     public var requestTimeout: Double
     public var userAgent: String
     public var clock: KubeClock
+    /// Called with each `Warning` header the server sends (deprecated APIs, unknown fields with
+    /// `fieldValidation=Warn`), e.g. to log it.
+    public var onWarning: (@Sendable (String) -> Void)?
 
     public static let defaultUserAgent = "doze/\(KubeClient.version)"
 
     public init(qps: Double = 50, burst: Int = 100, retry: RequestRetryPolicy = RequestRetryPolicy(), requestTimeout: Double = 30,
-                userAgent: String = ClientOptions.defaultUserAgent, clock: KubeClock = .system) {
+                userAgent: String = ClientOptions.defaultUserAgent, clock: KubeClock = .system,
+                onWarning: (@Sendable (String) -> Void)? = nil) {
         self.qps = qps
         self.burst = burst
         self.retry = retry
         self.requestTimeout = requestTimeout
         self.userAgent = userAgent
         self.clock = clock
+        self.onWarning = onWarning
     }
 }

@@ -28,7 +28,7 @@ public final class KubeClient: Sendable {
         executor = RequestExecutor(
             transport: transport, auth: authorization,
             limiter: RateLimiter(qps: options.qps, burst: options.burst, clock: options.clock),
-            retry: options.retry, clock: options.clock, userAgent: options.userAgent)
+            retry: options.retry, clock: options.clock, userAgent: options.userAgent, onWarning: options.onWarning)
     }
 
     /// A typed handle on one kind in one namespace; nil namespace means all namespaces

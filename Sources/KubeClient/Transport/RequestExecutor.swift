@@ -8,11 +8,13 @@ struct RequestExecutor: Sendable {
     let retry: RequestRetryPolicy
     let clock: KubeClock
     let userAgent: String
+    let onWarning: (@Sendable (String) -> Void)?
 
     /// Sends a request; a non-2xx final answer throws its `KubeError`.
     func send(_ request: KubeRequest) async throws -> TransportResponse {
         try await execute(request) { prepared in
             let response = try await transport.send(prepared)
+            if let warning = response.headers["warning"] { onWarning?(warning) }
             return response.isSuccess ? .success(response) : .failure(response)
         }
     }
