@@ -42,7 +42,13 @@ import Testing
         let d = m.step(Input.event(.deleted(Self.cm("a", "21"))))
         #expect(Self.names(d.events) == ["delete:a"])
         // A clean end (timeoutSeconds) re-watches at once from the last revision.
-        #expect(m.step(Input.watchEnded).command == .watch(resourceVersion: "21"))
+        #expect(m.step(Input.watchEnded(events: 3, seconds: 0.1)).command == .watch(resourceVersion: "21"))
+        #expect(m.step(Input.watchEnded(events: 0, seconds: 290)).command == .watch(resourceVersion: "21"))
+        // Closed at once with nothing in it: back off rather than spin.
+        guard case .sleep = m.step(Input.watchEnded(events: 0, seconds: 0.01)).command else {
+            Issue.record("expected a sleep"); return
+        }
+        #expect(m.step(Input.slept).command == .watch(resourceVersion: "21"))
     }
 
     @Test func goneRelists() {

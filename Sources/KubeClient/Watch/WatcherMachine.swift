@@ -26,7 +26,8 @@ public enum WatcherEvent<T: JSONView>: Sendable {
 ///   reached (504 ResourceVersionTooLarge, after an etcd restore) → relist; other errors (HTTP, ERROR
 ///   events, dropped connections, undecodable lines) → back off (0.8 s doubling to 30 s,
 ///   jittered), then watch again from the last resourceVersion; a clean end (the server's
-///   `timeoutSeconds`) → watch again at once;
+///   `timeoutSeconds`) → watch again at once, unless the watch lasted under a second with no
+///   event (then back off: something in between is closing watches);
 /// - the backoff resets on every success: a list page, an event, a clean end.
 public struct WatcherMachine: Sendable, Hashable {
     public enum Command: Sendable, Hashable {
@@ -42,8 +43,9 @@ public struct WatcherMachine: Sendable, Hashable {
         case listed(ObjectList<T>)
         case listFailed(KubeError)
         case event(WatchEvent<T>)
-        /// The watch stream ended without an error.
-        case watchEnded
+        /// The watch stream ended without an error, after `events` events (bookmarks included)
+        /// and `seconds` open.
+        case watchEnded(events: Int, seconds: Double)
         /// Opening the watch failed, or the stream broke.
         case watchFailed(KubeError)
         case slept
@@ -55,6 +57,9 @@ public struct WatcherMachine: Sendable, Hashable {
     }
 
     private enum AfterSleep: Hashable { case list, watch }
+
+    /// A clean end sooner than this, with no event, counts as a failure.
+    public static let shortWatch = 1.0
 
     /// The revision to resume watching from: the list's, then each event's and bookmark's.
     public private(set) var resourceVersion: String?
@@ -89,7 +94,10 @@ public struct WatcherMachine: Sendable, Hashable {
             return sleep(then: .list)
         case .event(let event):
             return handle(event)
-        case .watchEnded:
+        case .watchEnded(let events, let seconds):
+            // A watch closed at once with nothing in it is a fault somewhere in between (a proxy,
+            // a load balancer); re-watching at once would spin, so back off as client-go does.
+            if events == 0 && seconds < Self.shortWatch { return sleep(then: .watch) }
             backoff.reset()
             return Step(events: [], command: .watch(resourceVersion: resourceVersion ?? ""))
         case .watchFailed(let error):
