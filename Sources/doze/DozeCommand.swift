@@ -4,7 +4,7 @@ import Foundation
 enum DozeCommand {
     static let version = "0.1.0-dev"
 
-    static func main() {
+    static func main() async {
         var args = Array(CommandLine.arguments.dropFirst())
         let sub = args.isEmpty ? "help" : args.removeFirst()
         switch sub {

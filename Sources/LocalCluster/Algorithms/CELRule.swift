@@ -1,0 +1,38 @@
+import DozeJSON
+
+/// One `x-kubernetes-validations` entry. Its rule is evaluated by `CELExpression`, a small
+/// subset of CEL; a rule outside that subset is not evaluated (it neither passes nor fails).
+struct CELRule: Sendable, Equatable {
+    let rule: String
+    let message: String?
+    let reason: String?
+    let fieldPath: String?
+    let expression: CELExpression?
+
+    init?(json: JSON) {
+        guard let rule = json["rule"].string else { return nil }
+        self.rule = rule
+        message = json["message"].string
+        reason = json["reason"].string
+        fieldPath = json["fieldPath"].string
+        expression = try? CELExpression(parsing: rule)
+    }
+
+    /// A cause when the rule evaluates to false; nil when it holds or cannot be evaluated.
+    func check(_ value: JSON, schema: StructuralSchema, path: String) -> FieldCause? {
+        guard let expression, case .bool(false)? = expression.evaluate(self: value) else { return nil }
+        // The value shown is the schema type, as upstream does ("object", "string").
+        let shown = JSON.string(schema.type ?? value.typeName)
+        let detail = message ?? "failed rule: \(rule)"
+        var field = path
+        if let fieldPath { field = path + (fieldPath.hasPrefix(".") ? fieldPath : "." + fieldPath) }
+        var cause = FieldCause.invalid(field, shown, detail)
+        switch reason {
+        case "FieldValueForbidden": cause = .forbidden(field, detail)
+        case "FieldValueRequired": cause = .required(field, detail)
+        case "FieldValueDuplicate": cause = FieldCause(reason: "FieldValueDuplicate", message: "Duplicate value: \(shown.goDescription)", field: field)
+        default: break
+        }
+        return cause
+    }
+}

@@ -1,0 +1,69 @@
+import DozeJSON
+
+/// The list half of strategic merge patch: merge lists by key, primitive sets by union,
+/// everything else replaced.
+extension StrategicMerger {
+    func mergeList(_ original: [JSON], _ patch: [JSON], path: [String]) throws(PatchError) -> [JSON] {
+        let strategy = BuiltinListTypes.strategy(kind: kind, path: path)
+        if strategy == .atomic { return patch }
+        // `{"$patch": "replace"}` as an element: the rest of the patch list is the new list.
+        if patch.contains(where: { $0[Self.directive].string == "replace" }) {
+            let rest = patch.filter { $0[Self.directive].string != "replace" }
+            return try mergeList([], rest, path: path)
+        }
+        switch strategy {
+        case .map(let key, _):
+            var result = original
+            for element in patch { result = try mergeElement(element, into: result, key: key, path: path) }
+            return result
+        case .set, .atomic:
+            var result = original
+            for item in patch where !result.contains(where: { $0.jsonEquals(item) }) { result.append(item) }
+            return result
+        }
+    }
+
+    private func mergeElement(_ element: JSON, into list: [JSON], key: String, path: [String]) throws(PatchError) -> [JSON] {
+        guard case .object(var members) = element else {
+            // A scalar in a keyed list: kube-apiserver merges it as a primitive.
+            return list.contains { $0.jsonEquals(element) } ? list : list + [element]
+        }
+        let directive = members.removeValue(forKey: Self.directive)
+        guard let keyValue = members[key], !keyValue.isNull else {
+            throw .plain("map: \(goMap(element)) does not contain declared merge key: \(key)")
+        }
+        var list = list
+        let index = list.firstIndex { $0[key].jsonEquals(keyValue) }
+        switch directive?.string {
+        case "delete":
+            list.removeAll { $0[key].jsonEquals(keyValue) }
+        case nil, "merge":
+            if let index {
+                list[index] = .object(try mergeMap(list[index].object ?? [:], members, path: path))
+            } else {
+                list.append(.object(try mergeMap([:], members, path: path)))
+            }
+        default:
+            throw .plain("unknown patch type: \(directive!.serialized()) in map: \(goMap(element))")
+        }
+        return list
+    }
+
+    /// `$setElementOrder/<field>`: listed elements first, in the given order; the rest keep
+    /// their relative order after them.
+    func reorder(_ items: [JSON], by order: [JSON], path: [String]) -> [JSON] {
+        let key: String? = if case .map(let k, _) = BuiltinListTypes.strategy(kind: kind, path: path) { k } else { nil }
+        func rank(_ item: JSON) -> Int? {
+            order.firstIndex { entry in key.map { entry[$0].jsonEquals(item[$0]) } ?? entry.jsonEquals(item) }
+        }
+        let listed = items.compactMap { item in rank(item).map { (item, $0) } }.sorted { $0.1 < $1.1 }.map(\.0)
+        let unlisted = items.filter { rank($0) == nil }
+        return listed + unlisted
+    }
+
+    /// Go's `%v` of a map, as upstream error texts print it: `map[image:x name:y]`.
+    private func goMap(_ value: JSON) -> String {
+        guard case .object(let o) = value else { return value.serialized() }
+        return "map[" + o.keys.sorted().map { "\($0):\(o[$0]!.string ?? o[$0]!.serialized())" }.joined(separator: " ") + "]"
+    }
+}

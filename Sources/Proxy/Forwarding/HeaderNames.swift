@@ -1,0 +1,59 @@
+/// ASCII case-insensitive comparisons on header names and tokens, without allocating.
+enum HeaderNames {
+    @inline(__always)
+    static func equal(_ a: some StringProtocol, _ lower: String) -> Bool {
+        let x = a.utf8, y = lower.utf8
+        guard x.count == y.count else { return false }
+        for (c, d) in zip(x, y) where c != d {
+            guard c >= 0x41 && c <= 0x5A && c | 0x20 == d else { return false }
+        }
+        return true
+    }
+
+    @inline(__always)
+    static func hasPrefix(_ a: some StringProtocol, _ lower: String) -> Bool {
+        let x = a.utf8, y = lower.utf8
+        guard x.count >= y.count else { return false }
+        for (c, d) in zip(x, y) where c != d {
+            guard c >= 0x41 && c <= 0x5A && c | 0x20 == d else { return false }
+        }
+        return true
+    }
+
+    /// Hop-by-hop fields a proxy must not forward (RFC 9110 §7.6.1), `Upgrade` included: it is
+    /// re-added only for an upgrade the proxy tunnels.
+    static func isHopByHop(_ name: String) -> Bool {
+        switch name.utf8.count {
+        case 2: equal(name, "te")
+        case 7: equal(name, "upgrade") || equal(name, "trailer")
+        case 10: equal(name, "connection") || equal(name, "keep-alive")
+        case 16: equal(name, "proxy-connection")
+        case 17: equal(name, "transfer-encoding")
+        default: false
+        }
+    }
+
+    /// Fields that carry client identity as seen by earlier proxies: only trusted peers may set them.
+    static func isForwardingInfo(_ name: String) -> Bool {
+        hasPrefix(name, "x-forwarded-") || equal(name, "forwarded") || equal(name, "x-real-ip")
+    }
+
+    /// The lower-cased tokens of every `Connection` field: more fields to drop as hop-by-hop.
+    static func connectionTokens(_ headers: HTTPHeadersView) -> [String] {
+        var tokens: [String] = []
+        for field in headers where equal(field.name, "connection") {
+            for t in field.value.split(separator: ",") {
+                let token = String(t).trimmingSpaces()
+                if !token.isEmpty { tokens.append(token.lowercased()) }
+            }
+        }
+        return tokens
+    }
+
+    /// True when a comma-separated field value lists `token` (case-insensitive).
+    static func listContains(_ value: String, _ token: String) -> Bool {
+        value.split(separator: ",").contains { equal(String($0).trimmingSpaces(), token) }
+    }
+}
+
+typealias HTTPHeadersView = [(name: String, value: String)]

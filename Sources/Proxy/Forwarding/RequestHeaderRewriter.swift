@@ -1,0 +1,104 @@
+import HTTPCore
+
+/// Who sent a request, as far as forwarding headers are concerned. Computed once per client
+/// connection: the peer address and whether it is a trusted proxy.
+public struct ClientPeer: Sendable {
+    public let address: IPAddress?
+    /// The address as text for `X-Forwarded-For` and `X-Real-IP`.
+    public let text: String
+    public let trusted: Bool
+    /// The scheme the client used to reach us.
+    public let proto: String
+
+    public init(remoteAddress: String, trustedProxies: TrustedProxies, proto: String = "http") {
+        address = IPAddress(peer: remoteAddress)
+        text = address?.description ?? remoteAddress
+        trusted = trustedProxies.contains(address)
+        self.proto = proto
+    }
+}
+
+/// Builds the header block sent upstream from the client's: hop-by-hop fields dropped,
+/// forwarding fields set afresh (or extended, for a trusted peer), `Host` chosen.
+public enum RequestHeaderRewriter {
+    /// - Parameters:
+    ///   - isUpgrade: the request asks for a protocol upgrade the proxy will tunnel; `Upgrade`
+    ///     and `Connection: upgrade` are kept and the client's `Host` goes upstream unchanged.
+    ///   - trustedProxies: used to find the real client in a trusted peer's `X-Forwarded-For` chain.
+    public static func upstreamHeaders(_ headers: HTTPHeaders, route: Route, upstream: Upstream,
+                                       peer: ClientPeer, isUpgrade: Bool,
+                                       trustedProxies: TrustedProxies) -> HTTPHeaders {
+        let fields = headers.fields
+        let tokens = fields.contains { HeaderNames.equal($0.name, "connection") } ? HeaderNames.connectionTokens(fields) : []
+        var out: [(String, String)] = []
+        out.reserveCapacity(fields.count + 6)
+        var host: String?
+        var upgrade: String?
+        var xff: String?, xfProto: String?, xfHost: String?, xfPrefix: String?
+        for (name, value) in fields {
+            if HeaderNames.equal(name, "host") { if host == nil { host = value }; continue }
+            if HeaderNames.isHopByHop(name) {
+                if isUpgrade && HeaderNames.equal(name, "upgrade") { upgrade = value }
+                continue
+            }
+            if !tokens.isEmpty && tokens.contains(where: { HeaderNames.equal(name, $0) }) { continue }
+            if HeaderNames.isForwardingInfo(name) {
+                guard peer.trusted else { continue }
+                // A trusted peer's values are carried on; ours replace or extend the four we set.
+                if HeaderNames.equal(name, "x-forwarded-for") { xff = xff.map { $0 + ", " + value } ?? value; continue }
+                if HeaderNames.equal(name, "x-forwarded-proto") { xfProto = xfProto ?? value; continue }
+                if HeaderNames.equal(name, "x-forwarded-host") { xfHost = xfHost ?? value; continue }
+                if HeaderNames.equal(name, "x-forwarded-prefix") { xfPrefix = xfPrefix ?? value; continue }
+                if HeaderNames.equal(name, "x-real-ip") { continue }
+            }
+            out.append((name, value))
+        }
+        let upstreamHost = isUpgrade ? (host ?? upstream.hostHeader) : upstream.hostHeader
+        out.insert(("Host", upstreamHost), at: 0)
+        if isUpgrade, let upgrade {
+            out.append(("Connection", "upgrade"))
+            out.append(("Upgrade", upgrade))
+        }
+        let chain = xff.map { $0 + ", " + peer.text } ?? peer.text
+        out.append(("X-Forwarded-For", chain))
+        out.append(("X-Forwarded-Proto", xfProto ?? peer.proto))
+        if let h = xfHost ?? host { out.append(("X-Forwarded-Host", h)) }
+        let prefix = joinPrefix(xfPrefix, route.strippedPrefix)
+        if !prefix.isEmpty { out.append(("X-Forwarded-Prefix", prefix)) }
+        out.append(("X-Real-IP", peer.trusted ? realClient(chain, trustedProxies) : peer.text))
+        return HTTPHeaders(out)
+    }
+
+    /// A trusted peer's prefix comes first: it stripped its part before we stripped ours.
+    static func joinPrefix(_ outer: String?, _ inner: String) -> String {
+        guard var outer = outer.map({ String($0.trimmingSpaces()) }), !outer.isEmpty else { return inner }
+        while outer.hasSuffix("/") { outer.removeLast() }
+        return outer + inner
+    }
+
+    /// The right-most address in the chain that is not a trusted proxy: the nearest hop we
+    /// cannot vouch for. If every hop is trusted, the left-most.
+    static func realClient(_ chain: String, _ trusted: TrustedProxies) -> String {
+        let hops = chain.split(separator: ",").map { String($0).trimmingSpaces() }
+        for hop in hops.reversed() where !trusted.contains(IPAddress(hop)) { return String(hop) }
+        return hops.first.map(String.init) ?? ""
+    }
+
+    /// True when the request asks to switch protocols: `Connection: upgrade` plus `Upgrade`.
+    public static func isUpgradeRequest(_ headers: HTTPHeaders) -> Bool {
+        var connectionUpgrade = false, hasUpgrade = false
+        for (name, value) in headers.fields {
+            if HeaderNames.equal(name, "connection"), HeaderNames.listContains(value, "upgrade") { connectionUpgrade = true }
+            if HeaderNames.equal(name, "upgrade"), !value.isEmpty { hasUpgrade = true }
+        }
+        return connectionUpgrade && hasUpgrade
+    }
+}
+
+extension Upstream {
+    /// The `Host` value for this upstream: the port is omitted when it is 80.
+    public var hostHeader: String {
+        let h = host.contains(":") ? "[\(host)]" : host
+        return port == 80 ? h : "\(h):\(port)"
+    }
+}

@@ -1,2 +1,0 @@
-// Module Proxy: see ../../README.md and ../shared/design.md for its place in Doze.
-enum ProxyModule {}

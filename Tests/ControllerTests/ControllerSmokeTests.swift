@@ -1,4 +1,0 @@
-import Testing
-@testable import Controller
-
-@Test func ControllerModuleLinks() { _ = ControllerModule.self }

@@ -1,0 +1,26 @@
+import Testing
+@testable import Proxy
+
+@Suite struct ProxyOptionsTests {
+    @Test func parsesEveryFlag() throws {
+        let o = try ProxyOptions.parse(["--port", "0", "--admin-port=0", "--static-routes", "r.json",
+                                        "--trusted-proxies", "10.0.0.0/8,::1", "--loops", "2", "--bind", "0.0.0.0",
+                                        "--connect-timeout", "0.5", "--shutdown-grace", "3"])
+        #expect(o.port == 0 && o.adminPort == 0)
+        #expect(o.staticRoutes == "r.json")
+        #expect(o.trustedProxies.map(\.description) == ["10.0.0.0/8", "::1/128"])
+        #expect(o.loops == 2 && o.bindHost == "0.0.0.0")
+        #expect(o.connectTimeout == 0.5 && o.shutdownGrace == 3)
+    }
+
+    @Test(arguments: [
+        (["--port"], "--port needs a value"),
+        (["--port", "70000"], "--port: invalid port \"70000\""),
+        (["--trusted-proxies", "10.0.0.0/99"], "--trusted-proxies: invalid CIDR \"10.0.0.0/99\" (expected e.g. 10.0.0.0/8 or fd00::/8)"),
+        (["--frobnicate"], "unknown option \"--frobnicate\""),
+        (["--idle-timeout", "-1"], "--idle-timeout: expected seconds > 0, got \"-1\""),
+    ])
+    func rejectsBadFlags(args: [String], message: String) {
+        #expect(throws: ProxyOptionsError(message)) { try ProxyOptions.parse(args) }
+    }
+}
