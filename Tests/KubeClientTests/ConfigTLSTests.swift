@@ -108,7 +108,7 @@ import Testing
                 client-key-data: \(b64(pki.rsaKey))
             """
         let config = try KubeConfig.fromKubeconfig(text: yaml, path: "/virtual/config")
-        #expect(try await ServerVersionProbe.gitVersion(config) == "v1.99.0-doze")
+        #expect(try await gitVersion(config) == "v1.99.0-doze")
     }
 
     /// An exec plugin's client certificate reaches TLS: the request succeeds only with it.
@@ -127,8 +127,14 @@ import Testing
         try ConfigTestSupport.write("#!/bin/sh\ncat '\(dir)/cred.json'\n", to: dir + "/plugin", mode: 0o755)
         let config = KubeConfig(server: server.url, tls: TLSOptions(caPEM: pki.caPEM),
                                 credentials: .exec(ExecConfig(command: dir + "/plugin")))
-        #expect(try await ServerVersionProbe.gitVersion(config) == "v1.99.0-doze")
+        #expect(try await gitVersion(config) == "v1.99.0-doze")
         #expect(try await fetchAfterExec(config)["client"].string == "bob-ec")
+    }
+
+    /// Through the real client (transport, TLSHook, authorization provider).
+    private func gitVersion(_ config: KubeConfig) async throws -> String? {
+        let client = try KubeClient(config: config, options: ClientOptions(retry: .none, requestTimeout: 10))
+        return try await client.serverVersion()["gitVersion"].string
     }
 
     private func fetchAfterExec(_ config: KubeConfig) async throws -> JSON {
