@@ -31,7 +31,7 @@ enum KubeconfigCommand {
         do {
             config = try KubeConfig.load(kubeconfig: flags.kubeconfig, context: flags.context)
         } catch {
-            fail("\(error)", status: 1)
+            fail("\(error)", status: 1, usage: false)
         }
         print(describe(config))
         guard flags.check else { return }
@@ -78,9 +78,9 @@ enum KubeconfigCommand {
         return flags
     }
 
-    static func fail(_ message: String?, status: Int32) -> Never {
+    static func fail(_ message: String?, status: Int32, usage showUsage: Bool = true) -> Never {
         if let message { FileHandle.standardError.write(Data("doze kubeconfig: \(message)\n".utf8)) }
-        FileHandle.standardError.write(Data("\(usage)\n".utf8))
+        if showUsage { FileHandle.standardError.write(Data("\(usage)\n".utf8)) }
         exit(status)
     }
 }

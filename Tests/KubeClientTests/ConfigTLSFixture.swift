@@ -25,7 +25,6 @@ struct ConfigTLSFixture: Sendable {
         }
         try ConfigTestSupport.write("subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n", to: dir + "/server.ext")
         try ConfigTestSupport.write("extendedKeyUsage=clientAuth\n", to: dir + "/client.ext")
-        try ConfigTestSupport.write(serverScript, to: dir + "/server.py")
         let ec = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1"
         try await openssl("req -x509 \(ec) -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=doze-test-ca")
         func issue(_ name: String, key: String, subject: String, ext: String) async throws {
@@ -42,39 +41,13 @@ struct ConfigTLSFixture: Sendable {
 
     /// Starts a server on 127.0.0.1, port 0; returns it once it printed its port.
     func startServer() async throws -> TestHTTPSServer {
-        try await TestHTTPSServer.start(script: dir + "/server.py", pki: dir)
+        try await TestHTTPSServer.start(script: Self.serverScriptPath, pki: dir)
     }
 
-    static let serverScript = #"""
-        import http.server, json, ssl, sys
-        pki = sys.argv[1]
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            def do_GET(self):
-                cert = self.connection.getpeercert() or {}
-                cn = [v for rdn in cert.get("subject", ()) for (k, v) in rdn if k == "commonName"]
-                body = json.dumps({"gitVersion": "v1.99.0-doze", "path": self.path,
-                                   "client": cn[0] if cn else "", "authorization": self.headers.get("Authorization", "")}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-            def log_message(self, *args):
-                pass
-
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        ctx.load_cert_chain(pki + "/server.pem", pki + "/server.key")
-        ctx.load_verify_locations(pki + "/ca.pem")
-        ctx.verify_mode = ssl.CERT_REQUIRED
-        ctx.set_alpn_protocols(["http/1.1"])
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        server.daemon_threads = True
-        server.socket = ctx.wrap_socket(server.socket, server_side=True)
-        print(server.server_address[1], flush=True)
-        server.serve_forever()
-        """#
+    /// The server script, shared with hack/test.d/20-kubeclient-tls.sh (kept out of the test
+    /// target's directory so that SwiftPM needs no resource or exclude rule for it).
+    static let serverScriptPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../hack/test.d/20-kubeclient-tls-server.py").standardized.path
 }
 
 /// The Python HTTPS server process; `stop()` ends it (tests call it in a defer).
