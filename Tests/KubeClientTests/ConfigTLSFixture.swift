@@ -23,7 +23,7 @@ struct ConfigTLSFixture: Sendable {
         func openssl(_ args: String) async throws {
             try await ConfigTestSupport.run("/usr/bin/openssl", args.split(separator: " ").map(String.init), in: dir)
         }
-        try ConfigTestSupport.write("subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n", to: dir + "/server.ext")
+        try ConfigTestSupport.write("subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:api.doze.test\nextendedKeyUsage=serverAuth\n", to: dir + "/server.ext")
         try ConfigTestSupport.write("extendedKeyUsage=clientAuth\n", to: dir + "/client.ext")
         let ec = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1"
         try await openssl("req -x509 \(ec) -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=doze-test-ca")

@@ -54,6 +54,22 @@ import Testing
         #expect(try await fetch(KubeConfig(server: url, tls: tls))["client"].string == "bob-ec")
     }
 
+    /// kubeconfig tls-server-name: SNI and the certificate check use the name, the connection
+    /// goes to the URL's host. The server's certificate names api.doze.test, not wrong.doze.test.
+    @Test func tlsServerNameIsTheNameChecked() async throws {
+        let pki = try await ConfigTLSFixture.shared.value
+        let server = try await pki.startServer()
+        defer { server.stop() }
+        let url = URL(string: "https://localhost:\(server.port)")!
+        var tls = TLSOptions(caPEM: pki.caPEM, clientCertificatePEM: pki.ecCert, clientKeyPEM: pki.ecKey,
+                             serverName: "api.doze.test")
+        #expect(try await gitVersion(KubeConfig(server: url, tls: tls)) == "v1.99.0-doze")
+        tls.serverName = "wrong.doze.test"
+        await #expect(throws: (any Error).self, "the certificate does not name wrong.doze.test") {
+            try await fetch(KubeConfig(server: url, tls: tls))
+        }
+    }
+
     @Test func failsWithoutTheCA() async throws {
         let pki = try await ConfigTLSFixture.shared.value
         let server = try await pki.startServer()
