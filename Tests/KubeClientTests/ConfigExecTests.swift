@@ -95,6 +95,10 @@ import Testing
             command: "doze-no-such-plugin", installHint: "install it with: apt-get install doze-plugin")))
         let e3 = await #expect(throws: ExecPluginError.self) { try await missing.makeAuthorizationProvider().authorization() }
         #expect(e3?.description == "exec plugin 'doze-no-such-plugin' not found: install it with: apt-get install doze-plugin")
+
+        let interactive = KubeConfig(server: URL(string: "https://h")!, credentials: .exec(ExecConfig(
+            command: "/bin/true", interactiveMode: "Always")))
+        await #expect(throws: ExecPluginError.self) { try await interactive.makeAuthorizationProvider().authorization() }
     }
 
     @Test func decodesExecCredentials() throws {
@@ -106,5 +110,6 @@ import Testing
         #expect(throws: ExecPluginError.self) { try decode(#"{"apiVersion":"\#(v1)","kind":"Other","status":{"token":"t"}}"#) }
         #expect(throws: ExecPluginError.self) { try decode(#"{"apiVersion":"\#(v1)","kind":"ExecCredential","status":{"token":"t","expirationTimestamp":"soon"}}"#) }
         #expect(throws: ExecPluginError.self) { try decode("not json") }
+        #expect(try decode(#"{"apiVersion":"\#(v1)","kind":"ExecCredential","status":{"token":"t"}}"# + "\n").token == "t")
     }
 }
