@@ -1,7 +1,6 @@
 import Testing
 @testable import HTTPCore
 
-@Test func HTTPCoreModuleLinks() { _ = HTTPCoreModule.self }
 
 @Test func headersAreCaseInsensitive() {
     var h: HTTPHeaders = ["Content-Type": "a", "X-A": "1"]

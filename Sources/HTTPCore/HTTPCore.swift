@@ -1,2 +1,0 @@
-// Module HTTPCore: see ../../README.md and ../shared/design.md for its place in Doze.
-enum HTTPCoreModule {}

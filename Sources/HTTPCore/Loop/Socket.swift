@@ -1,0 +1,188 @@
+import CDozeSys
+
+/// What a `Socket` tells its owner. All calls happen on the socket's loop.
+protocol SocketDelegate: AnyObject {
+    /// New bytes are in `socket.inbound[inStart..<inEnd]`; consume by advancing `inStart`.
+    func socketReadable(_ socket: Socket)
+    /// Unsent output fell below the low-water mark after having been above the high-water mark.
+    func socketWritable(_ socket: Socket)
+    /// The peer closed its side (read returned 0) or an error occurred (errno, 0 for EOF).
+    func socketClosed(_ socket: Socket, errno: Int32)
+    /// An outgoing connect finished (errno 0) or failed.
+    func socketConnected(_ socket: Socket, errno: Int32)
+}
+
+extension SocketDelegate {
+    func socketConnected(_ socket: Socket, errno: Int32) {}
+}
+
+/// A non-blocking TCP socket on one loop with a reused inbound buffer, an outbound buffer,
+/// and high/low-water marks for backpressure. A thin I/O shell: protocol logic lives in delegates.
+final class Socket: LoopSelectable {
+    static let highWater = 256 * 1024
+    static let lowWater = 64 * 1024
+
+    let fd: Int32
+    unowned let loop: EventLoop
+    private(set) var token: UInt64 = 0
+    weak var delegate: SocketDelegate?
+
+    var inbound: [UInt8]
+    var inStart = 0
+    var inEnd = 0
+    let maxInbound: Int
+    private var outbound: [UInt8] = []
+    private var outSent = 0
+    private var interest: UInt32 = 0
+    private var connecting: Bool
+    private var aboveHighWater = false
+    private var readingPaused = false
+    private var shutdownAfterFlush = false
+    private(set) var isClosed = false
+
+    init(fd: Int32, loop: EventLoop, connecting: Bool = false, inboundSize: Int = 16384, maxInbound: Int = 65536) {
+        self.fd = fd
+        self.loop = loop
+        self.connecting = connecting
+        self.inbound = [UInt8](repeating: 0, count: inboundSize)
+        self.maxInbound = maxInbound
+        interest = connecting ? UInt32(DOZE_EPOLLOUT) : wantedInterest()
+        token = loop.register(fd: fd, events: interest, self)
+    }
+
+    var pendingOutput: Int { outbound.count - outSent }
+    var isWritable: Bool { !aboveHighWater }
+    var unreadCount: Int { inEnd - inStart }
+
+    // MARK: reading
+
+    /// Stops or resumes reading (backpressure: the consumer of our bytes is full).
+    func setReading(_ on: Bool) {
+        readingPaused = !on
+        updateInterest()
+    }
+
+    func ready(_ events: UInt32) {
+        if connecting {
+            connecting = false
+            let err = doze_socket_error(fd)
+            updateInterest()
+            delegate?.socketConnected(self, errno: -err)
+            return
+        }
+        if events & UInt32(DOZE_EPOLLOUT) != 0 { flush() }
+        if isClosed { return }
+        if readingPaused {
+            // HUP/ERR are reported even when not asked for; a dead peer ends the connection.
+            if events & UInt32(DOZE_EPOLLHUP | DOZE_EPOLLERR) != 0 { delegate?.socketClosed(self, errno: -doze_socket_error(fd)) }
+        } else if events & UInt32(DOZE_EPOLLIN | DOZE_EPOLLHUP | DOZE_EPOLLERR | DOZE_EPOLLRDHUP) != 0 {
+            readOnce()
+        }
+    }
+
+    /// One read per readiness event: level-triggered epoll calls again if more is waiting, which
+    /// keeps one busy connection from starving the others on the loop.
+    private func readOnce() {
+        if inStart == inEnd { inStart = 0; inEnd = 0 }
+        if inEnd == inbound.count {
+            if inStart > 0 {
+                inbound.withUnsafeMutableBytes { b in
+                    b.baseAddress!.copyMemory(from: b.baseAddress! + inStart, byteCount: inEnd - inStart)
+                }
+                inEnd -= inStart
+                inStart = 0
+            } else if inbound.count < maxInbound {
+                inbound.append(contentsOf: repeatElement(0, count: min(inbound.count, maxInbound - inbound.count)))
+            } else {
+                // Full and the consumer took nothing: it must pause us; never spin.
+                setReading(false)
+                return
+            }
+        }
+        let n = inbound.withUnsafeMutableBytes { b in doze_read(fd, b.baseAddress! + inEnd, b.count - inEnd) }
+        if n > 0 {
+            inEnd += n
+            delegate?.socketReadable(self)
+        } else if n == 0 {
+            delegate?.socketClosed(self, errno: 0)
+        } else if n != -11 && n != -4 {  // EAGAIN, EINTR
+            delegate?.socketClosed(self, errno: Int32(-n))
+        }
+    }
+
+    // MARK: writing
+
+    func write(_ bytes: UnsafeRawBufferPointer) {
+        guard !isClosed, bytes.count > 0 else { return }
+        var offset = 0
+        if pendingOutput == 0 && !connecting {
+            // Fast path: straight to the kernel, buffering only what it would not take.
+            let n = doze_send(fd, bytes.baseAddress!, bytes.count)
+            if n > 0 { offset = n }
+        }
+        if offset < bytes.count {
+            if outSent > 0 && outSent == outbound.count { outbound.removeAll(keepingCapacity: true); outSent = 0 }
+            outbound.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[offset...]))
+            if pendingOutput > Self.highWater { aboveHighWater = true }
+            updateInterest()
+        }
+    }
+
+    func write(_ bytes: [UInt8]) { bytes.withUnsafeBytes { write($0) } }
+
+    private func flush() {
+        while pendingOutput > 0 {
+            let n = outbound.withUnsafeBytes { b in doze_send(fd, b.baseAddress! + outSent, b.count - outSent) }
+            if n <= 0 {
+                if n == -11 || n == -4 { break }
+                delegate?.socketClosed(self, errno: Int32(-n))
+                return
+            }
+            outSent += n
+        }
+        if pendingOutput == 0 {
+            outbound.removeAll(keepingCapacity: outbound.capacity <= 1 << 20)
+            outSent = 0
+            if shutdownAfterFlush { _ = doze_shutdown_write(fd) }
+        } else if outSent > 1 << 20 {
+            outbound.removeFirst(outSent)
+            outSent = 0
+        }
+        updateInterest()
+        if aboveHighWater && pendingOutput < Self.lowWater {
+            aboveHighWater = false
+            delegate?.socketWritable(self)
+        }
+    }
+
+    /// Half-closes the write side once everything queued has been sent.
+    func shutdownWrite() {
+        if pendingOutput == 0 { _ = doze_shutdown_write(fd) } else { shutdownAfterFlush = true }
+    }
+
+    // MARK: lifecycle
+
+    private func wantedInterest() -> UInt32 {
+        // RDHUP only while reading: level-triggered, it would otherwise fire on every wait.
+        var e: UInt32 = 0
+        if !readingPaused { e |= UInt32(DOZE_EPOLLIN | DOZE_EPOLLRDHUP) }
+        if pendingOutput > 0 || connecting { e |= UInt32(DOZE_EPOLLOUT) }
+        return e
+    }
+
+    private func updateInterest() {
+        guard !isClosed, token != 0 else { return }
+        let want = wantedInterest()
+        if want != interest {
+            interest = want
+            loop.modify(fd: fd, token: token, events: want)
+        }
+    }
+
+    func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        loop.close(fd: fd, token: token)
+        delegate = nil
+    }
+}

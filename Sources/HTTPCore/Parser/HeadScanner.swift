@@ -1,0 +1,85 @@
+/// Finds the end of a message head (the empty line) in bytes that arrive in any split, checking
+/// as it goes that every CR is followed by LF and every LF preceded by CR, and enforcing the
+/// first-line and head caps byte by byte so the verdict never depends on how input was split.
+/// Offsets are relative to the start of the pending head, which the caller keeps in its buffer.
+struct HeadScanner {
+    enum Result: Equatable {
+        case needMore
+        /// The head is complete: its length including the final CRLF CRLF.
+        case complete(Int)
+        case error(HTTPParseError)
+    }
+
+    /// Trailer sections may be empty (just CRLF); heads may not.
+    var allowsEmpty = false
+    private(set) var scanned = 0
+    private var lineStart = 0
+    private var lines = 0
+    private var sawCR = false
+
+    init(allowsEmpty: Bool = false) { self.allowsEmpty = allowsEmpty }
+
+    mutating func reset() { self = HeadScanner(allowsEmpty: allowsEmpty) }
+
+    /// Scans `buf[start...]`, which begins with the pending head (bytes before `scanned` were
+    /// seen by an earlier call).
+    mutating func scan(_ buf: UnsafeRawBufferPointer, from start: Int, limits: HTTPParserLimits) -> Result {
+        var i = start + scanned
+        let end = buf.count
+        while i < end {
+            let b = buf[i]
+            let rel = i - start
+            i += 1
+            if sawCR {
+                guard b == LF else { return .error(HTTPParseError(.bareCR)) }
+                sawCR = false
+                if rel - 1 == lineStart {
+                    // An empty line: the end of the head, or an empty first line (malformed).
+                    guard lines > 0 || allowsEmpty else { return .error(HTTPParseError(.invalidStatusLine)) }
+                    scanned = rel + 1
+                    return .complete(rel + 1)
+                }
+                lines += 1
+                lineStart = rel + 1
+                continue
+            }
+            if b == CR {
+                sawCR = true
+            } else if b == LF {
+                return .error(HTTPParseError(.bareLF))
+            }
+            if lines == 0 && rel - lineStart >= limits.maxFirstLine {
+                return .error(HTTPParseError(.requestLineTooLong))
+            }
+            if rel >= limits.maxHead { return .error(HTTPParseError(.headersTooLarge)) }
+        }
+        scanned = end - start
+        return .needMore
+    }
+}
+
+let CR: UInt8 = 13
+let LF: UInt8 = 10
+let SP: UInt8 = 32
+let HTAB: UInt8 = 9
+
+/// RFC 9110 `tchar`: the bytes allowed in methods, header names and other tokens.
+let isTokenByte: [Bool] = (0..<256).map { b in
+    switch UInt8(b) {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
+        return true
+    default:
+        return "!#$%&'*+-.^_`|~".utf8.contains(UInt8(b))
+    }
+}
+
+@inline(__always) func isToken(_ b: UInt8) -> Bool { isTokenByte[Int(b)] }
+
+/// Field-value bytes: HTAB, SP, visible ASCII and obs-text; never NUL, other controls or DEL.
+@inline(__always) func isFieldValueByte(_ b: UInt8) -> Bool { b == HTAB || (b >= 0x20 && b != 0x7F) }
+
+extension UnsafeRawBufferPointer {
+    func string(_ range: Range<Int>) -> String {
+        String(decoding: UnsafeRawBufferPointer(rebasing: self[range]), as: UTF8.self)
+    }
+}

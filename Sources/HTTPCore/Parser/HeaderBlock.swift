@@ -1,0 +1,122 @@
+/// Parses the lines of a complete head (already checked for CRLF discipline by HeadScanner) into
+/// a first line and header fields, rejecting obs-fold, whitespace before the colon, invalid
+/// names and control bytes in values. Shared by the request and response parsers.
+struct HeaderBlock {
+    var firstLine: Range<Int>
+    var headers = HTTPHeaders()
+    var contentLength: Int?
+    var transferEncoding: [Substring] = []
+    var hasTransferEncoding = false
+    var connectionTokens: [String] = []
+    var hostCount = 0
+
+    /// `buf[range]` is the head including its final CRLF CRLF.
+    /// Trailer sections have no first line (`hasFirstLine: false`).
+    static func parse(_ buf: UnsafeRawBufferPointer, _ range: Range<Int>, limits: HTTPParserLimits,
+                      hasFirstLine: Bool = true) -> Result<HeaderBlock, HTTPParseError> {
+        var lineStart = range.lowerBound
+        var block = HeaderBlock(firstLine: lineStart..<lineStart)
+        var needFirst = hasFirstLine
+        var count = 0
+        var i = range.lowerBound
+        let end = range.upperBound - 2  // the final CRLF closes the last line's CRLF
+        while i < end {
+            guard buf[i] == CR else { i += 1; continue }
+            let line = lineStart..<i
+            i += 2
+            lineStart = i
+            if needFirst {
+                block.firstLine = line
+                needFirst = false
+                continue
+            }
+            count += 1
+            if count > limits.maxHeaderCount { return .failure(HTTPParseError(.tooManyHeaders)) }
+            if let error = block.addField(buf, line) { return .failure(error) }
+        }
+        return .success(block)
+    }
+
+    private mutating func addField(_ buf: UnsafeRawBufferPointer, _ line: Range<Int>) -> HTTPParseError? {
+        let first = buf[line.lowerBound]
+        if first == SP || first == HTAB { return HTTPParseError(.obsFold) }
+        var colon = line.lowerBound
+        while colon < line.upperBound && buf[colon] != UInt8(ascii: ":") {
+            let b = buf[colon]
+            if b == SP || b == HTAB { return HTTPParseError(.whitespaceBeforeColon) }
+            if !isToken(b) { return HTTPParseError(.invalidHeaderName) }
+            colon += 1
+        }
+        if colon == line.upperBound { return HTTPParseError(.missingColon) }
+        if colon == line.lowerBound { return HTTPParseError(.invalidHeaderName) }
+        var vs = colon + 1, ve = line.upperBound
+        while vs < ve && (buf[vs] == SP || buf[vs] == HTAB) { vs += 1 }
+        while ve > vs && (buf[ve - 1] == SP || buf[ve - 1] == HTAB) { ve -= 1 }
+        for j in vs..<ve where !isFieldValueByte(buf[j]) { return HTTPParseError(.invalidHeaderValue) }
+        let name = buf.string(line.lowerBound..<colon)
+        let value = buf.string(vs..<ve)
+        headers.add(name, value)
+        return interpret(name, value)
+    }
+
+    /// Records the fields that decide framing and connection handling.
+    private mutating func interpret(_ name: String, _ value: String) -> HTTPParseError? {
+        switch name.utf8.count {
+        case 14 where name.caseInsensitiveEquals("content-length"):
+            // A list of identical values (from folded duplicates) is one value; differing ones are smuggling.
+            for part in value.split(separator: ",", omittingEmptySubsequences: false) {
+                let digits = part.trimmingOWS()
+                guard !digits.isEmpty, digits.utf8.count <= 18, digits.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }),
+                      let n = Int(digits) else { return HTTPParseError(.invalidContentLength) }
+                if let old = contentLength, old != n { return HTTPParseError(.conflictingContentLength) }
+                contentLength = n
+            }
+        case 17 where name.caseInsensitiveEquals("transfer-encoding"):
+            hasTransferEncoding = true
+            transferEncoding += value.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingOWS() }
+        case 10 where name.caseInsensitiveEquals("connection"):
+            connectionTokens += value.split(separator: ",").map { String($0.trimmingOWS()).lowercased() }
+        case 4 where name.caseInsensitiveEquals("host"):
+            hostCount += 1
+        default:
+            break
+        }
+        return nil
+    }
+
+    /// Only a lone `chunked` is accepted: any other coding (or `chunked` not last) is rejected,
+    /// because a peer that disagrees about the body's end is how requests are smuggled.
+    var isChunked: Result<Bool, HTTPParseError> {
+        guard hasTransferEncoding else { return .success(false) }
+        if contentLength != nil { return .failure(HTTPParseError(.contentLengthWithTransferEncoding)) }
+        guard transferEncoding.count == 1, transferEncoding[0].lowercased() == "chunked" else {
+            return .failure(HTTPParseError(.unsupportedTransferEncoding))
+        }
+        return .success(true)
+    }
+
+    func keepAlive(_ version: HTTPVersion) -> Bool {
+        if connectionTokens.contains("close") { return false }
+        return version.minor >= 1 || connectionTokens.contains("keep-alive")
+    }
+
+    /// Parses `HTTP/1.x` at `buf[range]`.
+    static func version(_ buf: UnsafeRawBufferPointer, _ range: Range<Int>) -> Result<HTTPVersion, HTTPParseError> {
+        guard range.count == 8, buf.string(range.lowerBound..<range.lowerBound + 5) == "HTTP/",
+              buf[range.lowerBound + 6] == UInt8(ascii: ".") else { return .failure(HTTPParseError(.invalidVersion)) }
+        let major = buf[range.lowerBound + 5], minor = buf[range.lowerBound + 7]
+        guard (48...57).contains(major), (48...57).contains(minor) else { return .failure(HTTPParseError(.invalidVersion)) }
+        guard major == 49 else { return .failure(HTTPParseError(.unsupportedVersion)) }
+        return .success(HTTPVersion(major: 1, minor: Int(minor - 48)))
+    }
+}
+
+extension StringProtocol {
+    /// Drops leading and trailing spaces and tabs (optional whitespace).
+    func trimmingOWS() -> Substring {
+        let s = Substring(self)
+        guard let a = s.firstIndex(where: { $0 != " " && $0 != "\t" }) else { return s[s.endIndex...] }
+        let b = s.lastIndex(where: { $0 != " " && $0 != "\t" })!
+        return s[a...b]
+    }
+}

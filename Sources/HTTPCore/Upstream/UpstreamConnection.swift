@@ -1,0 +1,259 @@
+import CDozeSys
+
+/// Where an upstream lives. Host is an IP literal or a name (names resolve with a blocking
+/// lookup when a connection opens, so prefer literals on the data path).
+public struct UpstreamAddress: Hashable, Sendable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+    public init(host: String, port: Int) { self.host = host; self.port = port }
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}
+
+/// A client connection to an upstream server, loop-local. Obtain one from `UpstreamPool`; write
+/// one request (`sendHead`, `sendBody`, `sendEnd`) and receive its response through the callbacks.
+/// When the response ends on a reusable connection it returns to the pool by itself.
+///
+/// Backpressure both ways: `isWritable`/`onWritable` for the request body, and
+/// `pauseResponse()`/`resumeResponse()` to stop reading the upstream while the client is slow.
+public final class UpstreamConnection: SocketDelegate {
+    public let address: UpstreamAddress
+    let socket: Socket
+    weak var pool: UpstreamPool?
+    private var parser = ResponseParser()
+    /// The connection came from the pool's idle set (it may have been closed by the peer meanwhile).
+    public internal(set) var isReused = false
+    /// Whether any byte of the current request reached the socket: a failure before that can be
+    /// retried elsewhere without risk of the upstream acting twice.
+    public private(set) var requestBytesSent = false
+    public private(set) var responseStarted = false
+    private var requestFraming = HTTPBodyFraming.none
+    private var requestComplete = false
+    private var responseComplete = false
+    private var responseKeepAlive = true
+    private var paused = false
+    private var processing = false
+    private var reprocess = false
+    private var headerTimer: LoopTimer?
+    var connectCallback: ((HTTPCoreError?) -> Void)?
+    private(set) var closed = false
+    var inPool = false
+
+    public var onResponseHead: ((HTTPResponseHead) -> Void)?
+    public var onResponseBody: ((UnsafeRawBufferPointer) -> Void)?
+    public var onResponseEnd: ((HTTPHeaders) -> Void)?
+    /// The connection failed (reset, timeout, malformed response) before the response ended.
+    public var onError: ((HTTPCoreError) -> Void)?
+    /// Request output drained below the low-water mark.
+    public var onWritable: (() -> Void)?
+
+    init(address: UpstreamAddress, socket: Socket) {
+        self.address = address
+        self.socket = socket
+        socket.delegate = self
+    }
+
+    public var loop: EventLoop { socket.loop }
+    public var isWritable: Bool { socket.isWritable }
+    public var isUpgraded: Bool { parser.isUpgraded }
+
+    // MARK: request
+
+    /// Writes the request head. Framing headers come from `head.framing` (Content-Length or
+    /// chunked); `Connection` is dropped, except that an upgrade offer (`head.upgrade`) is kept.
+    public func sendHead(_ head: HTTPRequestHead, responseHeaderTimeoutNanoseconds: Int64? = nil) {
+        var h = head.headers
+        h.remove("Content-Length")
+        h.remove("Transfer-Encoding")
+        h.remove("Connection")
+        switch head.framing {
+        case .length(let n): h.add("Content-Length", String(n))
+        case .chunked: h.add("Transfer-Encoding", "chunked")
+        case .none, .untilClose: break
+        }
+        if let upgrade = head.upgrade {
+            h.set("Upgrade", upgrade)
+            h.add("Connection", "upgrade")
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(512)
+        HTTPWriter.appendRequestHead(HTTPRequestHead(method: head.method, target: head.target, version: .http11, headers: h), to: &out)
+        requestFraming = head.framing == .untilClose ? .none : head.framing
+        parser.expect(method: head.method)
+        requestBytesSent = true
+        socket.write(out)
+        if case .length(let n) = requestFraming, n > 0 {} else if requestFraming != .chunked { requestComplete = true }
+        if let ns = responseHeaderTimeoutNanoseconds {
+            headerTimer = loop.schedule(afterNanoseconds: ns) { [weak self] in self?.fail(.responseTimeout) }
+        }
+    }
+
+    public func sendBody(_ bytes: UnsafeRawBufferPointer) {
+        guard !closed, !requestComplete, bytes.count > 0 else { return }
+        if requestFraming == .chunked {
+            var frame: [UInt8] = []
+            HTTPWriter.appendChunkHeader(bytes.count, to: &frame)
+            socket.write(frame)
+            socket.write(bytes)
+            socket.write(HTTPWriter.crlf)
+        } else {
+            socket.write(bytes)
+        }
+    }
+
+    public func sendEnd(trailers: HTTPHeaders = HTTPHeaders()) {
+        guard !closed, !requestComplete else { return }
+        requestComplete = true
+        if requestFraming == .chunked {
+            var out = Array("0\r\n".utf8)
+            HTTPWriter.appendFields(trailers, to: &out)
+            out += HTTPWriter.crlf
+            socket.write(out)
+        }
+        releaseIfDone()
+    }
+
+    // MARK: response
+
+    public func pauseResponse() { paused = true; socket.setReading(false) }
+
+    public func resumeResponse() {
+        guard paused else { return }
+        paused = false
+        socket.setReading(true)
+        process()
+    }
+
+    func socketReadable(_ socket: Socket) {
+        // An idle upstream has nothing to say; bytes (or a 408) mean it is going away.
+        if inPool { pool?.remove(self); close(); return }
+        process()
+    }
+    func socketWritable(_ socket: Socket) { onWritable?() }
+
+    func socketClosed(_ socket: Socket, errno: Int32) {
+        if inPool { pool?.remove(self); close(); return }
+        if errno == 0 && !parser.isUpgraded {
+            // EOF: ends a read-until-close body, otherwise the response was cut short.
+            let e = parser.finish()
+            if case .end(let t) = e {
+                responseKeepAlive = false
+                finishResponse(t)
+                return
+            }
+        }
+        fail(errno == 0 ? .closed : .system("read", -errno))
+    }
+
+    func socketConnected(_ socket: Socket, errno: Int32) {
+        let cb = connectCallback
+        connectCallback = nil
+        cb?(errno == 0 ? nil : .system("connect", -errno))
+    }
+
+    private func process() {
+        if processing { reprocess = true; return }
+        processing = true
+        repeat {
+            reprocess = false
+            step()
+        } while reprocess && !closed
+        processing = false
+    }
+
+    private func step() {
+        while !closed && !paused && !parser.isUpgraded && !inPool {
+            var i = socket.inStart
+            let end = socket.inEnd
+            let event = socket.inbound.withUnsafeBytes { raw -> HTTPParserEvent<HTTPResponseHead> in
+                let buf = UnsafeRawBufferPointer(rebasing: raw[..<end])
+                let e = parser.next(buf, at: &i)
+                if case .body(let r) = e { onResponseBody?(UnsafeRawBufferPointer(rebasing: buf[r])) }
+                return e
+            }
+            socket.inStart = i
+            switch event {
+            case .needMore: return
+            case .head(let head):
+                if !head.isInformational || head.status == 101 {
+                    headerTimer?.cancel()
+                    headerTimer = nil
+                    responseStarted = true
+                    responseKeepAlive = head.keepAlive
+                }
+                onResponseHead?(head)
+            case .body: break
+            case .end(let trailers):
+                if parser.isUpgraded { return }
+                finishResponse(trailers)
+            case .error(let e):
+                fail(.upstreamProtocol(e.description))
+                return
+            }
+        }
+    }
+
+    private func finishResponse(_ trailers: HTTPHeaders) {
+        responseComplete = true
+        let end = onResponseEnd
+        end?(trailers)
+        releaseIfDone()
+    }
+
+    /// Back to the pool when both directions are complete and the upstream allows reuse.
+    private func releaseIfDone() {
+        guard responseComplete, requestComplete, !closed else { return }
+        clearCallbacks()
+        if responseKeepAlive && socket.unreadCount == 0, let pool {
+            resetForReuse()
+            pool.release(self)
+        } else {
+            close()
+        }
+    }
+
+    private func resetForReuse() {
+        parser = ResponseParser()
+        requestBytesSent = false
+        responseStarted = false
+        requestComplete = false
+        responseComplete = false
+        paused = false
+        socket.setReading(true)
+    }
+
+    private func clearCallbacks() {
+        onResponseHead = nil
+        onResponseBody = nil
+        onResponseEnd = nil
+        onError = nil
+        onWritable = nil
+    }
+
+    func fail(_ error: HTTPCoreError) {
+        guard !closed else { return }
+        let cb = onError
+        let connect = connectCallback
+        close()
+        connect?(error)
+        cb?(error)
+    }
+
+    /// Closes the connection without returning it to the pool.
+    public func close() {
+        guard !closed else { return }
+        closed = true
+        headerTimer?.cancel()
+        connectCallback = nil
+        clearCallbacks()
+        if !detached { socket.close() }
+    }
+
+    private var detached = false
+
+    /// Hands the socket to a tunnel after a 101 (bytes after the head stay in its buffer).
+    func detachForUpgrade() -> Socket {
+        detached = true
+        close()
+        return socket
+    }
+}

@@ -1,0 +1,111 @@
+import CDozeSys
+
+/// Keep-alive settings and timeouts for upstream connections.
+public struct UpstreamPoolConfiguration: Sendable {
+    public var maxIdlePerKey: Int
+    public var idleTimeoutNanoseconds: Int64
+    public var connectTimeoutNanoseconds: Int64
+
+    public init(maxIdlePerKey: Int = 64, idleTimeoutNanoseconds: Int64 = 60_000_000_000,
+                connectTimeoutNanoseconds: Int64 = 5_000_000_000) {
+        self.maxIdlePerKey = maxIdlePerKey
+        self.idleTimeoutNanoseconds = idleTimeoutNanoseconds
+        self.connectTimeoutNanoseconds = connectTimeoutNanoseconds
+    }
+}
+
+/// Per-loop keep-alive pool of upstream connections keyed by host:port. Loop-local: no locks.
+/// Idle connections stay registered for reading, so an upstream that closes one is noticed and
+/// it leaves the pool; the most recently used connection is handed out first (LIFO), letting
+/// surplus ones age out through the idle timeout.
+public final class UpstreamPool {
+    public let loop: EventLoop
+    public let configuration: UpstreamPoolConfiguration
+    private var idle: [UpstreamAddress: [UpstreamConnection]] = [:]
+    private var idleTimers: [ObjectIdentifier: LoopTimer] = [:]
+
+    public init(loop: EventLoop, configuration: UpstreamPoolConfiguration = UpstreamPoolConfiguration()) {
+        self.loop = loop
+        self.configuration = configuration
+    }
+
+    /// The pool of `loop` (created on first use with `configuration`). Loop thread only.
+    public static func on(_ loop: EventLoop, configuration: UpstreamPoolConfiguration = UpstreamPoolConfiguration()) -> UpstreamPool {
+        if let p = loop.locals["UpstreamPool"] as? UpstreamPool { return p }
+        let p = UpstreamPool(loop: loop, configuration: configuration)
+        loop.locals["UpstreamPool"] = p
+        return p
+    }
+
+    public func idleCount(_ address: UpstreamAddress) -> Int { idle[address]?.count ?? 0 }
+
+    /// Calls back (on this loop) with a connection: an idle one when available, else a new one
+    /// once connected, or an error (connect failure or timeout).
+    public func acquire(_ address: UpstreamAddress, _ callback: @escaping (Result<UpstreamConnection, HTTPCoreError>) -> Void) {
+        if var list = idle[address], let conn = list.popLast() {
+            idle[address] = list.isEmpty ? nil : list
+            idleTimers.removeValue(forKey: ObjectIdentifier(conn))?.cancel()
+            conn.inPool = false
+            conn.isReused = true
+            callback(.success(conn))
+            return
+        }
+        connect(address, callback)
+    }
+
+    /// Opens a fresh connection, bypassing the idle set.
+    public func connect(_ address: UpstreamAddress, _ callback: @escaping (Result<UpstreamConnection, HTTPCoreError>) -> Void) {
+        let fd = address.host.withCString { doze_connect($0, Int32(address.port)) }
+        guard fd >= 0 else {
+            callback(.failure(.system("connect", fd)))
+            return
+        }
+        let conn = UpstreamConnection(address: address, socket: Socket(fd: fd, loop: loop, connecting: true, maxInbound: 65536))
+        conn.pool = self
+        let timer = loop.schedule(afterNanoseconds: configuration.connectTimeoutNanoseconds) { [weak conn] in
+            conn?.fail(.connectTimeout)
+        }
+        conn.connectCallback = { error in
+            timer.cancel()
+            if let error {
+                conn.close()
+                callback(.failure(error))
+            } else {
+                callback(.success(conn))
+            }
+        }
+    }
+
+    func release(_ conn: UpstreamConnection) {
+        var list = idle[conn.address] ?? []
+        guard list.count < configuration.maxIdlePerKey else {
+            conn.close()
+            return
+        }
+        conn.inPool = true
+        list.append(conn)
+        idle[conn.address] = list
+        idleTimers[ObjectIdentifier(conn)] = loop.schedule(afterNanoseconds: configuration.idleTimeoutNanoseconds) { [weak self, weak conn] in
+            guard let self, let conn else { return }
+            self.remove(conn)
+            conn.close()
+        }
+    }
+
+    /// Drops an idle connection (closed by the peer, or timed out).
+    func remove(_ conn: UpstreamConnection) {
+        idleTimers.removeValue(forKey: ObjectIdentifier(conn))?.cancel()
+        conn.inPool = false
+        guard var list = idle[conn.address] else { return }
+        list.removeAll { $0 === conn }
+        idle[conn.address] = list.isEmpty ? nil : list
+    }
+
+    /// Closes every idle connection (shutdown).
+    public func closeIdle() {
+        for list in idle.values { for c in list { c.close() } }
+        for t in idleTimers.values { t.cancel() }
+        idle = [:]
+        idleTimers = [:]
+    }
+}
