@@ -138,6 +138,7 @@ public enum BuiltinResources {
         t.shortNames = ["ev"]
         t.selectableFields = ["regarding.kind", "regarding.namespace", "regarding.name", "regarding.uid",
                               "reason", "reportingController", "type"]
+        t.alias = .eventsV1
         return t
     }
 
