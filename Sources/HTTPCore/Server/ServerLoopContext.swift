@@ -29,6 +29,9 @@ final class ServerLoopContext: LoopSelectable {
         self.handler = handler
     }
 
+    /// A server dropped without being started still owns its listening socket.
+    deinit { if listenFD >= 0 && listenToken == 0 { _ = doze_close(listenFD) } }
+
     var connectionCount: Int { connections.count }
 
     /// Loop thread: starts accepting.
