@@ -72,7 +72,9 @@ final class ServerLoopContext: LoopSelectable {
         draining = true
         self.onDrained = onDrained
         stopAccepting()
-        for conn in connections.values where conn.isIdle { conn.close() }
+        for conn in connections.values {
+            if conn.isIdle { conn.close() } else { conn.serverDraining() }
+        }
         if connections.isEmpty { finishDrain(); return }
         loop.schedule(afterNanoseconds: configuration.shutdownGraceNanoseconds) { [self] in
             for conn in connections.values { conn.close() }
