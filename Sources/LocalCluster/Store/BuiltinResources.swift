@@ -4,7 +4,7 @@ import DozeJSON
 public enum BuiltinResources {
     public static let all: [ResourceType] = [
         namespaces, pods, services, secrets, configMaps, persistentVolumeClaims, coreEvents, serviceAccounts,
-        deployments, endpointSlices, leases, events, customResourceDefinitions,
+        deployments, replicaSets, endpointSlices, leases, events, customResourceDefinitions,
     ]
 
     static var namespaces: ResourceType {
@@ -95,6 +95,20 @@ public enum BuiltinResources {
         t.tracksGeneration = true
         t.generationCountsAnnotations = true
         t.initialStatus = .emptyObject
+        return t
+    }
+
+    /// Served (empty unless someone creates them) so that `kubectl describe deployment`, which
+    /// lists a deployment's ReplicaSets, works.
+    static var replicaSets: ResourceType {
+        var t = ResourceType(group: "apps", version: "v1", resource: "replicasets", singular: "replicaset",
+                             kind: "ReplicaSet", namespaced: true)
+        t.shortNames = ["rs"]
+        t.categories = ["all"]
+        t.hasStatusSubresource = true
+        t.scale = ScalePaths(labelSelectorPath: ".spec.selector")
+        t.tracksGeneration = true
+        t.initialStatus = ["replicas": 0]
         return t
     }
 

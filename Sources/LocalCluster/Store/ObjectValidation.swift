@@ -26,7 +26,7 @@ enum ObjectValidation {
         }
     }
 
-    static let builtinFinalizers: Set<String> = ["kubernetes", "orphan", "foregroundDeletion"]
+    static let builtinFinalizers: Set<String> = ["kubernetes", "orphan", "foregroundDeletion", "customresourcecleanup.apiextensions.k8s.io"]
 
     /// Finalizers must be qualified names (`example.com/cleanup`) unless built in.
     static func checkFinalizers(_ obj: JSON, type: ResourceType) throws(APIError) {

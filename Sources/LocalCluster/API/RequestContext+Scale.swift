@@ -1,0 +1,64 @@
+import DozeJSON
+import HTTPCore
+
+/// The `/scale` subresource: an `autoscaling/v1` Scale view of the replicas of a Deployment or
+/// of a custom resource with a scale subresource.
+extension RequestContext {
+    var scalePaths: ScalePaths { type.scale ?? ScalePaths() }
+
+    func scale(of obj: JSON) -> JSON {
+        let paths = scalePaths
+        let spec = SimpleJSONPath.evaluate(paths.specReplicasPath, in: obj).first?.int ?? 0
+        let status = SimpleJSONPath.evaluate(paths.statusReplicasPath, in: obj).first?.int ?? 0
+        var meta: JSON = .emptyObject
+        for f in ["name", "namespace", "uid", "resourceVersion", "creationTimestamp"] { meta[f] = obj["metadata"][f] }
+        var scaleStatus: JSON = ["replicas": .int(Int64(status))]
+        if let sp = paths.labelSelectorPath, let sel = SimpleJSONPath.evaluate(sp, in: obj).first {
+            let text = sel.string ?? BuiltinPrinters.selectorText(sel)
+            if !text.isEmpty { scaleStatus["selector"] = .string(text) }
+        }
+        return ["kind": "Scale", "apiVersion": "autoscaling/v1", "metadata": meta,
+                "spec": ["replicas": .int(Int64(spec))], "status": scaleStatus]
+    }
+
+    func getScale(_ name: String) throws(APIError) -> HTTPResponse {
+        respond(scale(of: try store.get(gvr, namespace: namespace, name: name)))
+    }
+
+    func replaceScale(_ name: String, _ body: JSON) throws(APIError) -> HTTPResponse {
+        let rv = body["metadata"]["resourceVersion"].string ?? ""
+        return try setReplicas(name, body["spec"]["replicas"].int, resourceVersion: rv.isEmpty ? nil : rv)
+    }
+
+    func patchScale(_ name: String, _ body: JSON, _ kind: PatchType) throws(APIError) -> HTTPResponse {
+        let current = scale(of: try store.get(gvr, namespace: namespace, name: name))
+        // A Scale has no merge keys: strategic merge is a merge patch here.
+        let patched = try applyPatch(kind == .strategic ? .merge : kind, body, to: current)
+        let rv = patched["metadata"]["resourceVersion"]
+        return try setReplicas(name, patched["spec"]["replicas"].int,
+                               resourceVersion: rv == current["metadata"]["resourceVersion"] ? nil : rv.string)
+    }
+
+    func setReplicas(_ name: String, _ replicas: Int?, resourceVersion: String?) throws(APIError) -> HTTPResponse {
+        guard let replicas, replicas >= 0 else {
+            throw .invalid(kind: "Scale", group: "autoscaling", name: name, causes: [
+                .init(reason: "FieldValueInvalid", message: "Invalid value: \(replicas ?? -1): must be greater than or equal to 0",
+                      field: "spec.replicas")])
+        }
+        var obj = try store.get(gvr, namespace: namespace, name: name)
+        if let resourceVersion, resourceVersion != obj["metadata"]["resourceVersion"].string { throw .conflict(gvr, name) }
+        let keys = scalePaths.specReplicasPath.split(separator: ".").map(String.init)
+        var node = obj
+        setPath(&node, keys[...], .int(Int64(replicas)))
+        obj = node
+        let stored = try store.update(gvr, obj, dryRun: dryRun)
+        return respond(scale(of: stored))
+    }
+
+    private func setPath(_ node: inout JSON, _ keys: ArraySlice<String>, _ value: JSON) {
+        guard let first = keys.first else { node = value; return }
+        var child = node[first]
+        setPath(&child, keys.dropFirst(), value)
+        node[first] = child
+    }
+}
