@@ -208,6 +208,13 @@ final class HTTPServerConnection: SocketDelegate {
         context.connectionClosed(self)
     }
 
+    /// The server began draining: idle connections were closed already; tell a busy exchange.
+    func serverDraining() {
+        let notify = exchange?.onShutdown
+        exchange?.onShutdown = nil
+        notify?()
+    }
+
     /// Hands the socket to a tunnel: this connection stops parsing and forgets it.
     func detachForUpgrade() -> Socket {
         detached = true
