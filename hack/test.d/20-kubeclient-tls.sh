@@ -10,7 +10,7 @@ doze=$(swift build --show-bin-path)/doze
 kubectl=$(dirname "$(readlink -f "$(which kubectl)")")/kubectl.1.33
 dir=$(mktemp -d)
 server=
-cleanup() { if [ -n "$server" ]; then kill -9 "$server"; wait "$server"; fi 2>/dev/null; rm -rf "$dir"; }
+cleanup() { if [ -n "$server" ]; then kill -9 "$server"; wait "$server" || true; fi 2>/dev/null; rm -rf "$dir"; }
 trap cleanup EXIT
 
 ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
