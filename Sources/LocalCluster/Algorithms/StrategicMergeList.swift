@@ -37,7 +37,9 @@ extension StrategicMerger {
         switch directive?.string {
         case "delete":
             list.removeAll { $0[key].jsonEquals(keyValue) }
-        case nil, "merge":
+        case "merge":
+            throw .plain("merging lists cannot yet be specified in the patch")
+        case nil:
             if let index {
                 list[index] = .object(try mergeMap(list[index].object ?? [:], members, path: path))
             } else {

@@ -121,6 +121,11 @@ import Testing
         #expect(failure(#"{"spec":{"strategy":{"$retainKeys":["type"],"rollingUpdate":{}}}}"#)?.code == 422)
         #expect(failure(#"{"metadata":{"$deleteFromPrimitiveList/finalizers":"a"}}"#)?.code == 400)
         #expect(failure(#"[1]"#)?.code == 400)
+        let mergeElement = failure(#"{"spec":{"template":{"spec":{"containers":[{"name":"app","$patch":"merge"}]}}}}"#)
+        #expect(mergeElement?.code == 500)
+        #expect(mergeElement?.detail == "merging lists cannot yet be specified in the patch")
+        #expect(failure(#"{"spec":{"strategy":{"$patch":"frobnicate"}}}"#)?.code == 500)
+        #expect(failure(#"{"spec":{"$setElementOrder/template":"x"}}"#)?.code == 400)
     }
 
     @Test func customResourcesAreNotSupported() {
