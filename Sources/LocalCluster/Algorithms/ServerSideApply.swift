@@ -81,7 +81,8 @@ public enum ServerSideApply {
             let dropped = entries[mine].fields.paths.subtracting(appliedSet.paths).subtracting(othersOwn)
             // Remove the outermost dropped paths only: an element goes with everything inside it.
             let outermost = dropped.filter { path in !dropped.contains { $0.count < path.count && Array(path.prefix($0.count)) == $0 } }
-            for path in outermost where !othersOwnBelow(path, othersOwn) {
+            // A path still applied below (an empty list or map that now has members) stays.
+            for path in outermost where !othersOwnBelow(path, othersOwn) && !othersOwnBelow(path, appliedSet.paths) {
                 merged = fields.removing(path, from: merged)
             }
         }
@@ -98,7 +99,8 @@ public enum ServerSideApply {
         return merged
     }
 
-    /// A list element or map is kept when another manager still owns a field inside it.
+    /// A list element or map is kept when a field inside it is still owned (by another manager,
+    /// or by this apply).
     private static func othersOwnBelow(_ path: FieldPathSteps, _ owned: Set<FieldPathSteps>) -> Bool {
         owned.contains { $0.count > path.count && Array($0.prefix(path.count)) == path }
     }
