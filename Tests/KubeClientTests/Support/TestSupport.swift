@@ -23,7 +23,7 @@ final class RecordingClock: Sendable {
 /// A client of a scripted server with recorded (instant) sleeps.
 func makeClient(_ server: ScriptedServer, clock: RecordingClock = RecordingClock(),
                 authorization: any AuthorizationProvider = StaticAuthorization(nil),
-                retry: RetryPolicy = RetryPolicy(), requestTimeout: Double = 10) -> KubeClient {
+                retry: RequestRetryPolicy = RequestRetryPolicy(), requestTimeout: Double = 10) -> KubeClient {
     KubeClient(transport: URLSessionTransport(server: server.url, requestTimeout: requestTimeout),
                authorization: authorization, namespace: "default",
                options: ClientOptions(retry: retry, clock: clock.clock))
