@@ -101,6 +101,24 @@ import Testing
         #expect(result[path: "metadata", "annotations"] == j(#"{"kubectl.kubernetes.io/last-applied-configuration":"{}"}"#))
     }
 
+    /// `$setElementOrder` interleaving, upstream's way: (live names, order, patch names, result).
+    static let orders: [([String], [String], [String], [String])] = [
+        (["a", "b", "c"], ["c", "a", "b"], [], ["c", "a", "b"]),
+        // Server-only "x" stays before "b", which followed it in the live list.
+        (["a", "x", "b"], ["b", "a"], [], ["x", "b", "a"]),
+        (["a", "x", "b"], ["a", "b"], [], ["a", "x", "b"]),
+        // A new element goes where the order puts it.
+        (["a", "b"], ["a", "n", "b"], ["n"], ["a", "n", "b"]),
+    ]
+
+    @Test(arguments: orders)
+    func setElementOrderInterleaves(live: [String], order: [String], patch: [String], expected: [String]) throws {
+        func list(_ names: [String]) -> String { "[" + names.map { #"{"name":"\#($0)"}"# }.joined(separator: ",") + "]" }
+        let original = j(#"{"spec":{"containers":"# + list(live) + "}}")
+        let p = j(#"{"spec":{"$setElementOrder/containers":"# + list(order) + #","containers":"# + list(patch) + "}}")
+        #expect(try StrategicMergePatch.apply(p, to: original, kind: "Pod")["spec"]["containers"] == j(list(expected)))
+    }
+
     @Test func serviceAndPodListKeys() throws {
         let svc = j(#"{"spec":{"ports":[{"port":80,"targetPort":8080},{"port":443}]}}"#)
         let patched = try StrategicMergePatch.apply(j(#"{"spec":{"ports":[{"port":80,"targetPort":9090}]}}"#), to: svc, kind: "Service")
