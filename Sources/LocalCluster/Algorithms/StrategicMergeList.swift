@@ -77,6 +77,18 @@ extension StrategicMerger {
         return result
     }
 
+    /// A `$setElementOrder` list must name every element the patch list sets (directives aside),
+    /// in the same relative order; otherwise the patch is malformed (400), as upstream checks.
+    func checkOrder(_ order: [JSON], covers patchList: [JSON], path: [String]) throws(PatchError) {
+        let key: String? = if case .map(let k, _) = BuiltinListTypes.strategy(kind: kind, path: path) { k } else { nil }
+        var last = -1
+        for item in patchList where item[Self.directive].isNull {
+            let at = order.firstIndex { entry in key.map { entry[$0].jsonEquals(item[$0]) } ?? entry.jsonEquals(item) }
+            guard let at, at > last else { throw .badRequest("invalid patch format of setElementOrder list") }
+            last = at
+        }
+    }
+
     /// Go's `%v` of a map, as upstream error texts print it: `map[image:x name:y]`.
     private func goMap(_ value: JSON) -> String {
         guard case .object(let o) = value else { return value.serialized() }

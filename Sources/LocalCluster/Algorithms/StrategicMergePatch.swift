@@ -7,8 +7,7 @@ import DozeJSON
 /// `$retainKeys`, `$deleteFromPrimitiveList/<field>` and `$setElementOrder/<field>`.
 ///
 /// Simplified against kube-apiserver: `$retainKeys` is honoured wherever it appears (upstream
-/// only generates it for fields tagged `retainKeys`, so well-formed patches behave the same), and
-/// a `$setElementOrder` that does not list every element the patch sets is not rejected.
+/// only generates it for fields tagged `retainKeys`, so well-formed patches behave the same).
 public enum StrategicMergePatch {
     /// Whether strategic merge patch is served for `kind`. kube-apiserver answers 415
     /// UnsupportedMediaType for custom resources, which have no Go struct tags to merge by.
@@ -58,6 +57,7 @@ struct StrategicMerger {
             } else if key.hasPrefix(Self.setElementOrder) {
                 guard case .array(let order) = value else { throw .badRequest("invalid patch format of setElementOrder list") }
                 let field = String(key.dropFirst(Self.setElementOrder.count))
+                try checkOrder(order, covers: patch[field]?.array ?? [], path: path + [field])
                 orders.append((field, order, original[field]?.array ?? []))
                 patch.removeValue(forKey: key)
             }

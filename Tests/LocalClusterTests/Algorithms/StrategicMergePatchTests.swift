@@ -144,6 +144,10 @@ import Testing
         #expect(mergeElement?.detail == "merging lists cannot yet be specified in the patch")
         #expect(failure(#"{"spec":{"strategy":{"$patch":"frobnicate"}}}"#)?.code == 500)
         #expect(failure(#"{"spec":{"$setElementOrder/template":"x"}}"#)?.code == 400)
+        // The order must list what the patch sets, in the same relative order.
+        #expect(failure(#"{"spec":{"template":{"spec":{"$setElementOrder/containers":[{"name":"app"}],"containers":[{"name":"new","image":"n"}]}}}}"#)?.detail
+            == "invalid patch format of setElementOrder list")
+        #expect(failure(#"{"spec":{"template":{"spec":{"$setElementOrder/containers":[{"name":"sidecar"},{"name":"app"}],"containers":[{"name":"app","image":"1"},{"name":"sidecar","image":"2"}]}}}}"#)?.code == 400)
     }
 
     @Test func customResourcesAreNotSupported() {
