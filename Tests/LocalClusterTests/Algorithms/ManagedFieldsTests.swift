@@ -70,4 +70,16 @@ import Testing
             #expect(error.message == #"Apply failed with 1 conflict: conflict with "kubectl-scale" with subresource "scale" using apps/v1: .spec.replicas"#)
         }
     }
+
+    @Test func entriesAreOrderedApplyFirstThenByTimeAndManager() throws {
+        var live = j(#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"a":"1"}}"#)
+        live[path: "metadata", "managedFields"] = ManagedFields.recordUpdate(old: nil, new: live, manager: "b-writer", subresource: nil, time: "2026-01-01T00:00:01Z")
+        let applied = j(#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"z":"2"}}"#)
+        let after = try ServerSideApply.apply(applied, to: live, manager: "z-applier", force: false, kind: "ConfigMap", time: "2026-01-01T00:00:09Z")
+        #expect(after["metadata"]["managedFields"].array?.map { $0["manager"] } == ["z-applier", "b-writer"])
+        var changed = after
+        changed[path: "data", "m"] = "3"
+        let mf = ManagedFields.recordUpdate(old: after, new: changed, manager: "a-writer", subresource: nil, time: "2026-01-01T00:00:00Z")
+        #expect(mf.array?.map { $0["manager"] } == ["z-applier", "a-writer", "b-writer"])
+    }
 }

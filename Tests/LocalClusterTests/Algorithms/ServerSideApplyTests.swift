@@ -124,6 +124,13 @@ import Testing
         #expect(Self.entry(v3, "a")?["fieldsV1"]["f:spec"] == j(#"{"f:replicas":{}}"#))
     }
 
+    @Test func anEmptyMapOrListAppliedBeforeIsKeptWhenItGainsMembers() throws {
+        let v1 = try Self.apply(Self.deployment(#"{"template":{"spec":{"containers":[]}}}"#, labels: "{}"), to: nil, "a")
+        let v2 = try Self.apply(Self.deployment(#"{"template":{"spec":{"containers":[{"name":"app","image":"x"}]}}}"#, labels: #"{"k":"v"}"#), to: v1, "a")
+        #expect(v2[path: "spec", "template", "spec", "containers"] == j(#"[{"name":"app","image":"x"}]"#))
+        #expect(v2["metadata"]["labels"] == j(#"{"k":"v"}"#))
+    }
+
     @Test func containersMergeByNameAndConflictPathsNameTheKey() throws {
         let a = try Self.apply(Self.deployment(#"{"template":{"spec":{"containers":[{"name":"app","image":"app:1"}]}}}"#), to: nil, "a")
         let b = try Self.apply(Self.deployment(#"{"template":{"spec":{"containers":[{"name":"side","image":"side:1"}]}}}"#, labels: nil), to: a, "b")
