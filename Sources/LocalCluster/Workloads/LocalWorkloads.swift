@@ -9,7 +9,7 @@ import DozeJSON
 /// let store = ObjectStore()
 /// let workloads = LocalWorkloads(store: store,
 ///                                runtime: podRuntime == "simulated" ? .simulated(readyAfter: .seconds(1)) : .process)
-/// apiServer.setLogSource(workloads)            // pods/log (see `podLog`)
+/// apiServer.setLogSource(workloads)            // pods/log: LocalWorkloads is a PodLogSource
 /// try await withThrowingTaskGroup(of: Void.self) { group in
 ///     group.addTask { try await workloads.run() }  // until cancelled; then stops every pod
 ///     group.addTask { try await httpServer.run() }
