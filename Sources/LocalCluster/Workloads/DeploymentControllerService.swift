@@ -8,17 +8,15 @@ struct DeploymentControllerService: Sendable {
 
     func run() async throws {
         let queue = KeyQueue()
-        let deployments = try store.watch(.deployments)
-        let pods = try store.watch(.pods)
-        await withTaskCancellationHandler {
-            await withTaskGroup(of: Void.self) { group in
+        try await withTaskCancellationHandler {
+            try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    for await event in deployments where event.type != .bookmark {
+                    try await WatchLoop.forEach(store, .deployments) { event in
                         await queue.add("\(event.namespace)/\(event.name)")
                     }
                 }
                 group.addTask {
-                    for await event in pods {
+                    try await WatchLoop.forEach(store, .pods) { event in
                         for owner in event.object[path: "metadata", "ownerReferences"].array ?? []
                         where owner["kind"] == "Deployment" && owner["controller"] == true {
                             await queue.add("\(event.namespace)/\(owner["name"].string ?? "")")
@@ -28,9 +26,9 @@ struct DeploymentControllerService: Sendable {
                 group.addTask {
                     while let key = await queue.next() { await reconcile(key, queue: queue) }
                 }
-                await group.next()
+                defer { group.cancelAll() }
+                try await group.next()
                 await queue.close()
-                group.cancelAll()
             }
         } onCancel: {
             Task { await queue.close() }

@@ -4,17 +4,14 @@ import DozeJSON
 /// The local cluster's workloads: the deployment and endpointslice controllers and the pod
 /// runtime (kubelet), running against an `ObjectStore`.
 ///
-/// How `doze cluster` starts it, beside the API server, in the same task group:
+/// How `doze cluster` starts it (`--pod-runtime process|simulated`), as one more service of the
+/// cluster server, with `pods/log` served from its logs:
 /// ```swift
 /// let store = ObjectStore()
 /// let workloads = LocalWorkloads(store: store,
 ///                                runtime: podRuntime == "simulated" ? .simulated(readyAfter: .seconds(1)) : .process)
-/// apiServer.setLogSource(workloads)            // pods/log: LocalWorkloads is a PodLogSource
-/// try await withThrowingTaskGroup(of: Void.self) { group in
-///     group.addTask { try await workloads.run() }  // until cancelled; then stops every pod
-///     group.addTask { try await httpServer.run() }
-///     ...
-/// }
+/// let server = try LocalClusterServer(port: port, store: store, services: [{ try await workloads.run() }])
+/// server.api.setLogSource(workloads)           // LocalWorkloads is a PodLogSource
 /// ```
 /// `run()` returns when its task is cancelled (SIGTERM/SIGINT in `doze cluster`), after sending
 /// SIGTERM to every pod's processes and SIGKILL to what is left after `shutdownGraceSeconds`.

@@ -10,15 +10,12 @@ struct PodRuntimeService: Sendable {
     var nodeName: String { runtime.options.nodeName }
 
     func run() async throws {
-        let pods = try store.watch(.pods)
-        await withTaskGroup(of: Void.self) { group in
-            for await event in pods where event.type != .bookmark {
-                handle(event, group: &group)
-            }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            try await WatchLoop.forEach(store, .pods) { event in handle(event, group: &group) }
         }
     }
 
-    private func handle(_ event: WatchEvent, group: inout TaskGroup<Void>) {
+    private func handle(_ event: WatchEvent, group: inout ThrowingTaskGroup<Void, any Error>) {
         let pod = event.object
         let facts = PodFacts(pod)
         let node = pod[path: "spec", "nodeName"].string ?? ""
