@@ -41,6 +41,7 @@ struct DeploymentControllerService: Sendable {
               let pods = try? store.list(.pods, namespace: namespace).items else { return }
         let decision = DeploymentReconciler(now: options.now()).reconcile(deployment: deployment, pods: pods)
         let errors = StoreActions(store: store).apply(decision.actions)
+        if errors.isEmpty { decision.events.forEach(options.events) }
         if !errors.isEmpty {
             await queue.add(key, after: 0.05, sleep: options.sleep)
         } else if let wait = decision.requeueAfter {

@@ -59,6 +59,7 @@ public struct DeploymentReconciler: Sendable {
                 ? recreate(observed) : rollingUpdate(observed)
         }
         for _ in 0..<plan.create { decision.actions.append(.create(newPod(observed))) }
+        decision.events = scalingEvents(observed, plan)
         for pod in plan.delete {
             decision.actions.append(.delete(kind: "Pod", namespace: pod.namespace, name: pod.name, uid: pod.uid))
         }
@@ -117,6 +118,29 @@ public struct DeploymentReconciler: Sendable {
     private func scale(_ pods: [PodFacts], to replicas: Int) -> (create: Int, delete: [PodFacts]) {
         if pods.count < replicas { return (replicas - pods.count, []) }
         return (0, Array(pods.sorted(by: PodFacts.deletionOrder).prefix(pods.count - replicas)))
+    }
+
+    /// The deployment controller's ScalingReplicaSet events, one per pod group whose size changes.
+    private func scalingEvents(_ o: Observed, _ plan: (create: Int, delete: [PodFacts])) -> [WorkloadEvent] {
+        let d = o.deployment
+        let name = d[path: "metadata", "name"].string ?? ""
+        func event(_ message: String) -> WorkloadEvent {
+            WorkloadEvent(kind: "Deployment", apiVersion: "apps/v1", namespace: d[path: "metadata", "namespace"].string ?? "default",
+                          name: name, uid: d[path: "metadata", "uid"].string ?? "", fieldPath: nil, warning: false,
+                          reason: "ScalingReplicaSet", message: message, component: "deployment-controller")
+        }
+        var events: [WorkloadEvent] = []
+        if plan.create > 0 {
+            events.append(event("Scaled up replica set \(name)-\(o.hash) to \(o.newPods.count + plan.create) from \(o.newPods.count)"))
+        }
+        let active = o.newPods + o.oldPods
+        let byHash = Dictionary(grouping: plan.delete) { $0.labels["pod-template-hash"] ?? "" }
+        for hash in byHash.keys.sorted() {
+            let before = active.filter { $0.labels["pod-template-hash"] == hash }.count
+            let after = before - byHash[hash]!.count
+            events.append(event("Scaled down replica set \(name)-\(hash) to \(after) from \(before)"))
+        }
+        return events
     }
 
     // MARK: pods

@@ -28,6 +28,10 @@ public final class LocalWorkloads: Sendable {
     public init(store: ObjectStore, runtime: PodRuntimeMode = .process, options: PodRuntimeOptions = PodRuntimeOptions(),
                 ipPool: PodIPPool = PodIPPool(), shutdownGraceSeconds: Int = 5) {
         self.store = store
+        var options = options
+        let recorder = EventRecorder(store: store, host: options.nodeName)
+        let now = options.now
+        options.events = { recorder.record($0, now: now()) }
         self.options = options
         self.shutdownGraceSeconds = shutdownGraceSeconds
         pods = PodRuntime(mode: runtime, options: options, ipPool: ipPool, config: Self.configSource(store),

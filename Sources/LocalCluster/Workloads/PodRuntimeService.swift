@@ -44,11 +44,16 @@ struct PodRuntimeService: Sendable {
 
     /// The scheduler's part: there is one node, and every pod fits on it.
     private func bind(_ pod: PodFacts) {
+        var bound = false
         _ = try? store.modify(.pods, namespace: pod.namespace, name: pod.name) { (obj: inout JSON) throws(APIError) in
             guard obj[path: "metadata", "uid"].string == pod.uid,
                   (obj[path: "spec", "nodeName"].string ?? "").isEmpty else { return }
             obj[path: "spec", "nodeName"] = .string(nodeName)
+            bound = true
         }
+        guard bound else { return }
+        runtime.options.events(.pod(pod.pod, "Scheduled", "Successfully assigned \(pod.namespace)/\(pod.name) to \(nodeName)",
+                                    component: "default-scheduler"))
     }
 
     /// Where the runtime's status reports go: the pod's status subresource, if it is still the
