@@ -119,6 +119,8 @@ actor PodWorker {
                 await latch.wait()
                 return
             }
+            // Building the env awaited: the pod may have been stopped meanwhile.
+            if latch.fired { return }
             let startedAt = options.now()
             let exit = await runOnce(i, argv: argv, env: env, restarting: restarting)
             let finishedAt = options.now()
