@@ -53,8 +53,10 @@ public struct DeploymentReconciler: Sendable {
 
         var decision = WorkloadDecision()
         let paused = deployment[path: "spec", "paused"].bool == true
-        var plan = (create: 0, delete: [PodFacts]())
-        if !paused {
+        let plan: (create: Int, delete: [PodFacts])
+        if paused {
+            plan = pausedScale(observed)
+        } else {
             plan = deployment[path: "spec", "strategy", "type"].string == "Recreate"
                 ? recreate(observed) : rollingUpdate(observed)
         }
@@ -112,6 +114,16 @@ public struct DeploymentReconciler: Sendable {
             delete += oldAvailable.sorted(by: PodFacts.deletionOrder).prefix(canRemove)
         }
         return (create, delete)
+    }
+
+    /// A paused Deployment does not roll out, but it still scales: pods of the current template
+    /// come and go freely; with a pending template change only scaling down is possible (the old
+    /// template is not kept to make more pods from).
+    private func pausedScale(_ o: Observed) -> (create: Int, delete: [PodFacts]) {
+        if o.oldPods.isEmpty { return scale(o.newPods, to: o.replicas) }
+        let all = o.oldPods + o.newPods
+        guard all.count > o.replicas else { return (0, []) }
+        return (0, Array(all.sorted(by: PodFacts.deletionOrder).prefix(all.count - o.replicas)))
     }
 
     /// Plain scaling of the current pods.
