@@ -16,6 +16,14 @@ struct DeploymentControllerService: Sendable {
                     }
                 }
                 group.addTask {
+                    try await WatchLoop.forEach(store, .replicaSets) { event in
+                        for owner in event.object[path: "metadata", "ownerReferences"].array ?? []
+                        where owner["kind"] == "Deployment" && owner["controller"] == true {
+                            await queue.add("\(event.namespace)/\(owner["name"].string ?? "")")
+                        }
+                    }
+                }
+                group.addTask {
                     try await WatchLoop.forEach(store, .pods) { event in
                         for owner in event.object[path: "metadata", "ownerReferences"].array ?? []
                         where owner["kind"] == "Deployment" && owner["controller"] == true {
@@ -38,8 +46,10 @@ struct DeploymentControllerService: Sendable {
     private func reconcile(_ key: String, queue: KeyQueue) async {
         let (namespace, name) = splitKey(key)
         guard let deployment = try? store.get(.deployments, namespace: namespace, name: name),
-              let pods = try? store.list(.pods, namespace: namespace).items else { return }
-        let decision = DeploymentReconciler(now: options.now()).reconcile(deployment: deployment, pods: pods)
+              let pods = try? store.list(.pods, namespace: namespace).items,
+              let replicaSets = try? store.list(.replicaSets, namespace: namespace).items else { return }
+        let decision = DeploymentReconciler(now: options.now()).reconcile(deployment: deployment, pods: pods,
+                                                                          replicaSets: replicaSets)
         let errors = StoreActions(store: store).apply(decision.actions)
         if errors.isEmpty { decision.events.forEach(options.events) }
         if !errors.isEmpty {

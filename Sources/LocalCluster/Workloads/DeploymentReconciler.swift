@@ -33,8 +33,9 @@ public struct DeploymentReconciler: Sendable {
         }
     }
 
-    /// `pods` may include any pods of the namespace; only those the Deployment controls count.
-    public func reconcile(deployment: JSON, pods: [JSON]) -> WorkloadDecision {
+    /// `pods` and `replicaSets` may include any of the namespace; only those the Deployment
+    /// controls count.
+    public func reconcile(deployment: JSON, pods: [JSON], replicaSets: [JSON] = []) -> WorkloadDecision {
         guard deployment[path: "metadata", "deletionTimestamp"].isNull else { return WorkloadDecision() }
         let uid = deployment[path: "metadata", "uid"].string ?? ""
         let owned = pods.map(PodFacts.init).filter { $0.isControlled(by: uid) }
@@ -62,6 +63,8 @@ public struct DeploymentReconciler: Sendable {
         }
         for _ in 0..<plan.create { decision.actions.append(.create(newPod(observed))) }
         decision.events = scalingEvents(observed, plan)
+        let mirrors = replicaSets.filter { PodFacts($0).isControlled(by: uid) }
+        decision.actions += ReplicaSetMirror(observed: observed, plan: plan, existing: mirrors).actions()
         for pod in plan.delete {
             decision.actions.append(.delete(kind: "Pod", namespace: pod.namespace, name: pod.name, uid: pod.uid))
         }

@@ -61,6 +61,15 @@ import DozeJSON
         let d = try store.get(.deployments, namespace: "default", name: "app")
         #expect(d[path: "status", "observedGeneration"] == d[path: "metadata", "generation"])
         #expect(d["status"].condition("Progressing")?["reason"] == "NewReplicaSetAvailable")
+        // ReplicaSet mirrors as `kubectl get rs` / `rollout history` see them, and nothing left to write.
+        let replicaSets = try store.list(.replicaSets, namespace: "default").items
+        let revisions = replicaSets.compactMap { $0[path: "metadata", "annotations", "deployment.kubernetes.io/revision"].string }
+        #expect(revisions.sorted() == ["1", "2"])
+        let newest = try #require(replicaSets.first { $0[path: "metadata", "annotations", "deployment.kubernetes.io/revision"] == "2" })
+        #expect(newest[path: "spec", "replicas"] == 4)
+        #expect(newest[path: "status", "availableReplicas"] == 4)
+        let again = DeploymentReconciler(now: Date()).reconcile(deployment: d, pods: appPods(store), replicaSets: replicaSets)
+        #expect(again.actions.isEmpty, "\(again.actions)")
         let scaling = try store.list(.events, namespace: "default", fieldSelector: "reason=ScalingReplicaSet").items
         #expect(scaling.contains { $0["message"].string?.hasPrefix("Scaled up replica set app-") == true })
         #expect(scaling.contains { $0["message"].string == "Scaled down replica set app-\(v1Hash ?? "") to 0 from 1" })
