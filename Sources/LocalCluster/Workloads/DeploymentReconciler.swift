@@ -40,7 +40,11 @@ public struct DeploymentReconciler: Sendable {
         let uid = deployment[path: "metadata", "uid"].string ?? ""
         let owned = pods.map(PodFacts.init).filter { $0.isControlled(by: uid) }
         let template = deployment[path: "spec", "template"]
-        let hash = PodTemplateHash.of(template, collisionCount: deployment[path: "status", "collisionCount"].int)
+        let mirrors = replicaSets.filter { PodFacts($0).isControlled(by: uid) }
+        // Like the real controller, an existing ReplicaSet whose template equals the Deployment's
+        // (ignoring the hash label) is the new one: after `kubectl rollout undo` it is reused.
+        let hash = mirrors.first { ReplicaSetMirror.template($0, equals: template) }?[path: "metadata", "labels", "pod-template-hash"].string
+            ?? PodTemplateHash.of(template, collisionCount: deployment[path: "status", "collisionCount"].int)
         let active = owned.filter(\.isActive)
         let observed = Observed(
             deployment: deployment,
@@ -63,7 +67,6 @@ public struct DeploymentReconciler: Sendable {
         }
         for _ in 0..<plan.create { decision.actions.append(.create(newPod(observed))) }
         decision.events = scalingEvents(observed, plan)
-        let mirrors = replicaSets.filter { PodFacts($0).isControlled(by: uid) }
         decision.actions += ReplicaSetMirror(observed: observed, plan: plan, existing: mirrors).actions()
         for pod in plan.delete {
             decision.actions.append(.delete(kind: "Pod", namespace: pod.namespace, name: pod.name, uid: pod.uid))

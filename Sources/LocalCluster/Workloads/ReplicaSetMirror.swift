@@ -87,6 +87,15 @@ struct ReplicaSetMirror {
         return actions
     }
 
+    /// Whether a ReplicaSet's pod template is `template` apart from its pod-template-hash label.
+    static func template(_ rs: JSON, equals template: JSON) -> Bool {
+        var t = rs[path: "spec", "template"]
+        t[path: "metadata", "labels", "pod-template-hash"] = .null
+        var other = template
+        other[path: "metadata", "labels", "pod-template-hash"] = .null
+        return t == other
+    }
+
     /// The Deployment's template with the hash label, as the new ReplicaSet carries it.
     private func currentTemplate() -> JSON {
         var t = deployment[path: "spec", "template"]

@@ -138,3 +138,26 @@ import DozeJSON
         #expect(progressing["message"] == .string("ReplicaSet \"web-\(cluster.hash)\" is progressing."))
     }
 }
+
+@Suite struct RollbackTests {
+    @Test func undoReusesTheOldReplicaSetWithANewRevision() throws {
+        var cluster = RollingUpdateTests.Cluster(deployment: deployment(replicas: 2))
+        for _ in 0..<10 { _ = cluster.step() }
+        let v1Hash = cluster.hash
+        let v1Template = cluster.deployment[path: "spec", "template"]
+        cluster.deployment[path: "spec", "template", "spec", "containers"] = [["name": "app", "image": "v2", "command": ["serve"]]]
+        for _ in 0..<10 { _ = cluster.step() }
+        // What `kubectl rollout undo` does: copy the old ReplicaSet's template, minus its hash label.
+        let old = try #require(cluster.replicaSets.first { $0[path: "metadata", "labels", "pod-template-hash"].string == v1Hash })
+        var restored = old[path: "spec", "template"]
+        restored[path: "metadata", "labels", "pod-template-hash"] = .null
+        #expect(restored == v1Template)
+        cluster.deployment[path: "spec", "template"] = restored
+        for _ in 0..<10 { _ = cluster.step() }
+        #expect(cluster.replicaSets.count == 2)
+        #expect(Set(cluster.pods.compactMap { $0[path: "metadata", "labels", "pod-template-hash"].string }) == [v1Hash])
+        let reused = try #require(cluster.replicaSets.first { $0[path: "metadata", "labels", "pod-template-hash"].string == v1Hash })
+        #expect(reused[path: "metadata", "annotations", "deployment.kubernetes.io/revision"] == "3")
+        #expect(reused[path: "spec", "replicas"] == 2)
+    }
+}
