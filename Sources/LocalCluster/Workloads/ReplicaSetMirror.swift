@@ -93,7 +93,28 @@ struct ReplicaSetMirror {
         t[path: "metadata", "labels", "pod-template-hash"] = .null
         var other = template
         other[path: "metadata", "labels", "pod-template-hash"] = .null
-        return t == other
+        return semantic(t) == semantic(other)
+    }
+
+    /// Go's semantic equality, roughly: a null, an empty object and an empty array mean the same
+    /// as an absent field (kubectl sends `creationTimestamp: null` and `resources: {}` in templates).
+    static func semantic(_ value: JSON) -> JSON {
+        switch value {
+        case .object(let o):
+            var out: [String: JSON] = [:]
+            for (k, v) in o {
+                let n = semantic(v)
+                switch n {
+                case .null: continue
+                case .object(let m) where m.isEmpty: continue
+                case .array(let a) where a.isEmpty: continue
+                default: out[k] = n
+                }
+            }
+            return .object(out)
+        case .array(let a): return .array(a.map(semantic))
+        default: return value
+        }
     }
 
     /// The Deployment's template with the hash label, as the new ReplicaSet carries it.
