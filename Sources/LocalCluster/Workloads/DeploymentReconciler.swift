@@ -4,11 +4,11 @@ import DozeJSON
 /// The deployment controller as a pure function: from a Deployment and the pods it controls, the
 /// pods to create and delete and the status to write.
 ///
-/// There are no ReplicaSets: pods are owned by the Deployment itself and grouped by their
-/// `pod-template-hash` label (the "new ReplicaSet" is the pods whose hash matches the current
-/// template). Names and labels match a real cluster's (`web-5d4f8b7c9-x2k7p`), and
-/// `kubectl rollout status` and `kubectl wait` read only the Deployment's status, which is
-/// computed as the real controller computes it.
+/// Pods are owned by the Deployment itself and grouped by their `pod-template-hash` label (the
+/// "new ReplicaSet" is the pods whose hash matches the current template). ReplicaSets exist only
+/// as mirrors of those groups (see `ReplicaSetMirror`) for kubectl's sake. Names and labels match
+/// a real cluster's (`web-5d4f8b7c9-x2k7p`), and the Deployment's status is computed as the real
+/// controller computes it, which is all `kubectl rollout status` and `kubectl wait` read.
 public struct DeploymentReconciler: Sendable {
     public var now: Date
     public var suffix: @Sendable () -> String
