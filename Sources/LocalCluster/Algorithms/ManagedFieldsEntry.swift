@@ -45,11 +45,11 @@ struct ManagedFieldsEntry: Sendable, Equatable {
     }
 
     /// How conflict messages name this manager: `"kubectl"` for Apply, `"mgr" using apps/v1`
-    /// for Update, plus ` with subresource "status"` for subresource writes.
+    /// for Update, `"mgr" with subresource "scale" using apps/v1` for subresource writes.
     var printedName: String {
         var s = JSON.goQuote(manager)
-        if operation != "Apply" { s += " using \(apiVersion)" }
         if let subresource, !subresource.isEmpty { s += " with subresource \(JSON.goQuote(subresource))" }
+        if operation != "Apply" { s += " using \(apiVersion)" }
         return s
     }
 

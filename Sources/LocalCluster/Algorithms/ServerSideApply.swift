@@ -18,8 +18,9 @@ import DozeJSON
 /// Simplified: built-in kinds are not type-checked field by field (only their list keys are
 /// known, from `BuiltinListTypes`), so an unknown field in a built-in apply body is merged
 /// rather than rejected; key fields with a server default (`protocol`) are matched as if
-/// defaulted; maps are granular except CRD `x-kubernetes-map-type: atomic`; the status of kinds
-/// with a status subresource is not reset here (the handler drops it before calling); no
+/// defaulted; maps are granular except CRD `x-kubernetes-map-type: atomic` and the built-in
+/// atomic structs (selectors, env refs, owner references); the status of kinds with a status
+/// subresource is not reset here (the handler drops it before calling); no
 /// version conversion of field sets and no cap on the number of Update managers (upstream folds
 /// old ones into `ancient-changes`); managedFields sent in the apply body are ignored.
 public enum ServerSideApply {
@@ -56,10 +57,14 @@ public enum ServerSideApply {
 
         // Conflicts: fields others own whose value this apply changes.
         var conflicts: [(entry: Int, path: FieldPathSteps)] = []
+        let appliedLeaves = appliedSet.leaves
+        let liveSet = fields.fieldSet(of: base), mergedSet = fields.fieldSet(of: merged)
+        func valueAt(_ path: FieldPathSteps, _ set: FieldSet, _ obj: JSON) -> JSON? {
+            set.leafValues?[path] ?? fields.value(at: path, in: obj)
+        }
         for (i, entry) in entries.enumerated() where i != mine {
-            for path in entry.fields.paths.intersection(appliedSet.paths) {
-                guard case .field? = path.last else { continue }
-                let before = fields.value(at: path, in: base), after = fields.value(at: path, in: merged)
+            for path in entry.fields.paths.intersection(appliedLeaves) {
+                let before = valueAt(path, liveSet, base), after = valueAt(path, mergedSet, merged)
                 if let before, let after, before.jsonEquals(after) { continue }
                 if before == nil && after == nil { continue }
                 conflicts.append((i, path))
@@ -84,8 +89,10 @@ public enum ServerSideApply {
         let entry = ManagedFieldsEntry(manager: manager, operation: "Apply", apiVersion: intent["apiVersion"].string ?? "",
                                        time: time, subresource: subresource, fields: appliedSet)
         if let mine { entries[mine] = entry } else { entries.append(entry) }
+        // Ownership of fields that no longer exist goes (inner maps still exist when not members).
+        let finalPaths = fields.fieldSet(of: merged).paths
         for i in entries.indices {
-            entries[i].fields.paths = entries[i].fields.paths.filter { fields.value(at: $0, in: merged) != nil }
+            entries[i].fields.paths = entries[i].fields.paths.filter { finalPaths.contains($0) || fields.value(at: $0, in: merged) != nil }
         }
         merged[path: "metadata", "managedFields"] = ManagedFieldsEntry.serialize(entries)
         return merged

@@ -55,4 +55,19 @@ import Testing
             try ServerSideApply.apply(applied, to: live, manager: "kubectl", force: false, kind: "Deployment", time: Self.t)
         }
     }
+
+    @Test func aSubresourceWriterIsNamedWithItsSubresource() throws {
+        var live = j(#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"w"},"spec":{"replicas":1}}"#)
+        live[path: "metadata", "managedFields"] = ManagedFields.recordUpdate(old: nil, new: live, manager: "create", subresource: nil, time: Self.t)
+        var scaled = live
+        scaled[path: "spec", "replicas"] = 3
+        scaled[path: "metadata", "managedFields"] = ManagedFields.recordUpdate(old: live, new: scaled, manager: "kubectl-scale", subresource: "scale", time: Self.t)
+        let applied = j(#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"w"},"spec":{"replicas":2}}"#)
+        do {
+            _ = try ServerSideApply.apply(applied, to: scaled, manager: "kubectl", force: false, kind: "Deployment", time: Self.t)
+            Issue.record("expected a conflict")
+        } catch {
+            #expect(error.message == #"Apply failed with 1 conflict: conflict with "kubectl-scale" with subresource "scale" using apps/v1: .spec.replicas"#)
+        }
+    }
 }
