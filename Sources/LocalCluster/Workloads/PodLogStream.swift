@@ -5,7 +5,7 @@ extension LocalWorkloads {
     /// the kept output and then each new line until the container's process ends. nil when the
     /// runtime has no such log (pod not running here, or no previous run).
     ///
-    /// The `PodLogSource` conformance below forwards to this.
+    /// The `PodLogSource` conformance (API/LocalWorkloads+PodLogSource.swift) forwards to this.
     public func podLog(namespace: String, name: String, container: String?, follow: Bool = false,
                        tailLines: Int? = nil, sinceSeconds: Int? = nil, timestamps: Bool = false,
                        previous: Bool = false, limitBytes: Int? = nil) -> AsyncStream<[UInt8]>? {
@@ -47,10 +47,3 @@ enum PodLogStream {
     }
 }
 
-extension LocalWorkloads: PodLogSource {
-    public func podLog(namespace: String, name: String, container: String, options: PodLogOptions) -> AsyncStream<[UInt8]>? {
-        podLog(namespace: namespace, name: name, container: container, follow: options.follow, tailLines: options.tailLines,
-               sinceSeconds: options.sinceSeconds, timestamps: options.timestamps, previous: options.previous,
-               limitBytes: options.limitBytes)
-    }
-}
