@@ -4,14 +4,12 @@ import DozeJSON
 /// The local cluster's workloads: the deployment and endpointslice controllers and the pod
 /// runtime (kubelet), running against an `ObjectStore`.
 ///
-/// How `doze cluster` starts it (`--pod-runtime process|simulated`), as one more service of the
-/// cluster server, with `pods/log` served from its logs:
+/// `LocalClusterServer(podRuntime:)` creates one (`doze cluster --pod-runtime process|simulated`),
+/// runs it beside the API server, and makes it the API server's `PodLogSource` for `pods/log`:
 /// ```swift
-/// let store = ObjectStore()
-/// let workloads = LocalWorkloads(store: store,
-///                                runtime: podRuntime == "simulated" ? .simulated(readyAfter: .seconds(1)) : .process)
-/// let server = try LocalClusterServer(port: port, store: store, services: [{ try await workloads.run() }])
-/// server.api.setLogSource(workloads)           // LocalWorkloads is a PodLogSource
+/// let workloads = LocalWorkloads(store: store, runtime: .process)   // or .simulated(readyAfter:)
+/// api.setLogSource(workloads)
+/// group.addTask { try await workloads.run() }
 /// ```
 /// `run()` returns when its task is cancelled (SIGTERM/SIGINT in `doze cluster`), after sending
 /// SIGTERM to every pod's processes and SIGKILL to what is left after `shutdownGraceSeconds`.
