@@ -87,7 +87,7 @@ final class ServerLoopContext: LoopSelectable {
         self.onDrained = onDrained
         stopAccepting()
         for conn in connections.values {
-            if conn.isIdle { conn.close() } else { conn.serverDraining() }
+            if conn.isIdle { conn.closeIdle() } else { conn.serverDraining() }
         }
         if connections.isEmpty { finishDrain(); return }
         loop.schedule(afterNanoseconds: configuration.shutdownGraceNanoseconds) { [self] in
