@@ -10,6 +10,7 @@ enum DozeCommand {
         switch sub {
         case "version", "--version": print("doze \(version)")
         case "help", "-h", "--help": print(usage)
+        case "proxy": exit(await ProxyCommand.run(args))
         default:
             FileHandle.standardError.write(Data("doze: unknown command '\(sub)'\n\n\(usage)\n".utf8))
             exit(2)
