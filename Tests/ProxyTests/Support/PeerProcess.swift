@@ -122,7 +122,7 @@ final class PeerProcess: @unchecked Sendable {
 
     /// Waits for the process to exit (up to `seconds`); returns its status, or nil if it is still running.
     func waitForExit(within seconds: Double = 20) async -> Int32? {
-        await withTaskGroup(of: Int32?.self) { group in
+        let status = await withTaskGroup(of: Int32?.self) { group in
             group.addTask {
                 await withCheckedContinuation { c in
                     let done = self.exit.withLock { e -> Int32? in
@@ -138,8 +138,23 @@ final class PeerProcess: @unchecked Sendable {
                 return nil
             }
             let first = await group.next()!
-            if first != nil {
-                // Also wait for the output pipe to drain, so `allOutput` is complete.
+            let stale = self.exit.withLock { e in
+                defer { e.waiters = [] }
+                return e.waiters
+            }
+            for c in stale { c.resume(returning: nil) }
+            group.cancelAll()
+            return first
+        }
+        if status != nil { await outputDrained(within: 5) }
+        return status
+    }
+
+    /// Waits (bounded) for standard output to reach EOF, so `allOutput` is complete. Bounded
+    /// because a process spawned concurrently elsewhere may inherit the pipe and hold it open.
+    private func outputDrained(within seconds: Double) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
                 await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
                     let done = self.outputDone.withLock { d -> Bool in
                         if d.done { return true }
@@ -149,13 +164,10 @@ final class PeerProcess: @unchecked Sendable {
                     if done { c.resume() }
                 }
             }
-            let stale = self.exit.withLock { e in
-                defer { e.waiters = [] }
-                return e.waiters
-            }
-            for c in stale { c.resume(returning: nil) }
+            group.addTask { try? await Task.sleep(for: .seconds(seconds)) }
+            await group.next()
+            markOutputDone()  // releases the waiter if the timeout won
             group.cancelAll()
-            return first
         }
     }
 
