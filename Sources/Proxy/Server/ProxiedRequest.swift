@@ -44,7 +44,7 @@ final class ProxiedRequest {
                                                              isUpgrade: plan.isUpgrade, trustedProxies: state.settings.trustedProxies)
         let route = self.route, host = plan.host, proto = peer.proto
         exchange.forward(to: UpstreamAddress(host: upstream.host, port: upstream.port), head: head,
-                         pool: UpstreamPool.on(exchange.loop, configuration: state.settings.pool),
+                         pool: state.pool(on: exchange.loop),
                          options: state.settings.forward,
                          rewriteResponse: { h in
                              h.headers = ResponseHeaderRewriter.clientHeaders(h.headers, status: h.status, route: route,

@@ -13,6 +13,15 @@ final class ProxyLoopState {
     let settings: ProxySettings
     /// Requests in flight on this loop (for draining).
     var inFlight = 0
+    /// This loop's upstream keep-alive pool, looked up once rather than per request.
+    private var cachedPool: UpstreamPool?
+
+    func pool(on loop: EventLoop) -> UpstreamPool {
+        if let p = cachedPool { return p }
+        let p = UpstreamPool.on(loop, configuration: settings.pool)
+        cachedPool = p
+        return p
+    }
 
     init(routes: RouteTableReader, metrics: LoopMetrics, settings: ProxySettings) {
         self.routes = routes
