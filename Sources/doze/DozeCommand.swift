@@ -10,6 +10,8 @@ enum DozeCommand {
         switch sub {
         case "version", "--version": print("doze \(version)")
         case "help", "-h", "--help": print(usage)
+        case "kubeconfig": await KubeconfigCommand.run(args)
+        case "cluster": exit(await ClusterCommand.run(args))
         case "proxy": exit(await ProxyCommand.run(args))
         default:
             FileHandle.standardError.write(Data("doze: unknown command '\(sub)'\n\n\(usage)\n".utf8))
@@ -22,5 +24,8 @@ enum DozeCommand {
 
         commands:
           version                 print the version
+          cluster                 run the local in-memory Kubernetes cluster
+          proxy                   run the reverse proxy (doze proxy --help)
+          kubeconfig view         show how a kubeconfig resolves (--check calls the server)
         """
 }

@@ -4,6 +4,10 @@ import Proxy
 /// `doze proxy`: flags, the static routes file, then the proxy service until SIGTERM.
 enum ProxyCommand {
     static func run(_ args: [String]) async -> Int32 {
+        if args.contains("--help") || args.contains("-h") {
+            print(ProxyOptions.usage)
+            return 0
+        }
         let options: ProxyOptions
         do { options = try ProxyOptions.parse(args) } catch {
             fail("doze proxy: \(error)\n\n\(ProxyOptions.usage)")

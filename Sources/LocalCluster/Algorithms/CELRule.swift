@@ -18,9 +18,14 @@ struct CELRule: Sendable, Equatable {
         expression = try? CELExpression(parsing: rule)
     }
 
-    /// A cause when the rule evaluates to false; nil when it holds or cannot be evaluated.
-    func check(_ value: JSON, schema: StructuralSchema, path: String) -> FieldCause? {
-        guard let expression, case .bool(false)? = expression.evaluate(self: value) else { return nil }
+    /// Whether the rule is a transition rule, run only on update with a correlated old value.
+    var usesOldSelf: Bool { rule.contains("oldSelf") }
+
+    /// A cause when the rule evaluates to false; nil when it holds, cannot be evaluated, or is a
+    /// transition rule without an old value.
+    func check(_ value: JSON, old: JSON?, schema: StructuralSchema, path: String) -> FieldCause? {
+        if usesOldSelf && old == nil { return nil }
+        guard let expression, case .bool(false)? = expression.evaluate(self: value, oldSelf: old) else { return nil }
         // The value shown is the schema type, as upstream does ("object", "string").
         let shown = JSON.string(schema.type ?? value.typeName)
         let detail = message ?? "failed rule: \(rule)"

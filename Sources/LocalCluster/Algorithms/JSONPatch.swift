@@ -106,8 +106,11 @@ public enum JSONPatch {
 
     private static func remove(at path: JSONPointer, in doc: JSON) throws(PatchError) -> JSON {
         guard let parentPointer = path.parent, let last = path.tokens.last,
-              let parent = parentPointer.resolve(in: doc), path.resolve(in: doc) != nil
-        else { throw .unprocessable("Unable to remove nonexistent key: \(path.tokens.last ?? ""): missing value") }
+              let parent = parentPointer.resolve(in: doc)
+        else { throw .unprocessable("remove operation does not apply: doc is missing path: \"\(path.text)\": missing value") }
+        guard path.resolve(in: doc) != nil else {
+            throw .unprocessable("Unable to remove nonexistent key: \(last): missing value")
+        }
         let updated: JSON
         switch parent {
         case .object(var members):

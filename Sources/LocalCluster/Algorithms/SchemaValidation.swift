@@ -4,14 +4,16 @@ import DozeJSON
 /// kube-openapi validator's texts, converted to field errors as apiextensions-apiserver does).
 extension StructuralSchema {
     /// Every violation in `obj`, in a stable order (fields sorted by name). Call after `prune` and
-    /// `applyDefaults`, as kube-apiserver does.
-    public func validate(_ obj: JSON) -> [FieldCause] {
+    /// `applyDefaults`, as kube-apiserver does. On update, pass the stored object as `old`: CEL
+    /// transition rules (those using `oldSelf`) run only where an old value correlates (object
+    /// fields, and list-map elements by key), as upstream does.
+    public func validate(_ obj: JSON, old: JSON? = nil) -> [FieldCause] {
         var causes: [FieldCause] = []
-        validateNode(obj, path: "", into: &causes)
+        validateNode(obj, old: old, path: "", into: &causes)
         return causes
     }
 
-    func validateNode(_ value: JSON, path: String, into causes: inout [FieldCause]) {
+    func validateNode(_ value: JSON, old: JSON? = nil, path: String, into causes: inout [FieldCause]) {
         if value.isNull && (nullable || type == nil && !intOrString) { return }
         guard checkType(value, path: path, into: &causes) else { return }
         if let enumValues, !enumValues.contains(where: { $0.jsonEquals(value) }) {
@@ -20,13 +22,13 @@ extension StructuralSchema {
         switch value {
         case .string(let s): validateString(s, path: path, into: &causes)
         case .int, .double: validateNumber(value, path: path, into: &causes)
-        case .array(let items): validateArray(items, path: path, into: &causes)
-        case .object(let members): validateObject(members, path: path, into: &causes)
+        case .array(let items): validateArray(items, old: old?.array, path: path, into: &causes)
+        case .object(let members): validateObject(members, old: old?.object, path: path, into: &causes)
         default: break
         }
         validateJunctors(value, path: path, into: &causes)
         for rule in rules {
-            if let cause = rule.check(value, schema: self, path: path) { causes.append(cause) }
+            if let cause = rule.check(value, old: old, schema: self, path: path) { causes.append(cause) }
         }
     }
 
@@ -86,12 +88,9 @@ extension StructuralSchema {
         if let multipleOf, multipleOf > 0, (d / multipleOf).rounded() != d / multipleOf {
             causes.append(.invalid(path, value, "\(path) in body should be a multiple of \(JSON.goNumber(multipleOf))"))
         }
-        if format == "int32", value.int.map({ $0 < Int(Int32.min) || $0 > Int(Int32.max) }) ?? false {
-            causes.append(.invalid(path, value, "\(path) in body should be a 32-bit integer"))
-        }
     }
 
-    private func validateArray(_ items: [JSON], path: String, into causes: inout [FieldCause]) {
+    private func validateArray(_ items: [JSON], old: [JSON]?, path: String, into causes: inout [FieldCause]) {
         if let maxItems, items.count > maxItems { causes.append(.tooMany(path, actual: items.count, max: maxItems)) }
         if let minItems, items.count < minItems {
             causes.append(.invalid(path, .int(Int64(items.count)), "\(path) in body should have at least \(minItems) items"))
@@ -101,7 +100,16 @@ extension StructuralSchema {
         }
         listTypeDuplicates(items, path: path, into: &causes)
         guard let schema = self.items else { return }
-        for (i, item) in items.enumerated() { schema.validateNode(item, path: FieldPath.index(path, i), into: &causes) }
+        for (i, item) in items.enumerated() {
+            schema.validateNode(item, old: correlated(item, in: old), path: FieldPath.index(path, i), into: &causes)
+        }
+    }
+
+    /// The old element a list-map element corresponds to (same key values); other lists do not
+    /// correlate, so transition rules below them are not run.
+    private func correlated(_ item: JSON, in old: [JSON]?) -> JSON? {
+        guard listType == "map", !listMapKeys.isEmpty, let old else { return nil }
+        return old.first { o in listMapKeys.allSatisfy { o[$0].jsonEquals(item[$0]) } }
     }
 
     private func hasDuplicates(_ items: [JSON]) -> Bool {
@@ -125,7 +133,7 @@ extension StructuralSchema {
         }
     }
 
-    private func validateObject(_ members: [String: JSON], path: String, into causes: inout [FieldCause]) {
+    private func validateObject(_ members: [String: JSON], old: [String: JSON]?, path: String, into causes: inout [FieldCause]) {
         for name in required.sorted() where members[name] == nil {
             causes.append(.required(FieldPath.child(path, name)))
         }
@@ -144,7 +152,7 @@ extension StructuralSchema {
         for name in members.keys.sorted() {
             if path.isEmpty && (name == "metadata" || name == "apiVersion" || name == "kind") && properties[name] == nil { continue }
             guard let schema = child(name) else { continue }
-            schema.validateNode(members[name]!, path: FieldPath.child(path, name), into: &causes)
+            schema.validateNode(members[name]!, old: old?[name], path: FieldPath.child(path, name), into: &causes)
         }
     }
 

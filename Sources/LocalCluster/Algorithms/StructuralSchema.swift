@@ -4,7 +4,7 @@ import DozeJSON
 /// `validate` (422 causes), `prune` (unknown fields), `applyDefaults`, and `structuralErrors`
 /// (the checks run when the CRD itself is created).
 ///
-/// Not evaluated: `x-kubernetes-validations` CEL rules beyond the small subset in `CELRule`
+/// Not evaluated: `x-kubernetes-validations` CEL rules beyond the subset in `CELExpression`
 /// (rules it cannot parse are skipped, never reported), `$ref`, `patternProperties`, `dependencies`.
 /// Patterns are compiled with Swift `Regex`, close to but not exactly Go RE2.
 public struct StructuralSchema: Sendable, Equatable {

@@ -17,6 +17,8 @@ public final class PodRuntime: Sendable {
     public typealias StatusSink = @Sendable (_ namespace: String, _ name: String, _ uid: String, _ status: JSON) async -> Void
 
     private struct Entry: Sendable {
+        let namespace: String
+        let name: String
         let uid: String
         let worker: PodWorker
         let run: Task<Void, Never>
@@ -29,6 +31,8 @@ public final class PodRuntime: Sendable {
     private let config: ConfigSource
     private let statusSink: StatusSink
     private let pods = Mutex<[String: Entry]>([:])
+    /// Pods being stopped, by namespace/name.
+    private let stopping = Mutex<[String: (uid: String, task: Task<Void, Never>)]>([:])
 
     public init(mode: PodRuntimeMode, options: PodRuntimeOptions = PodRuntimeOptions(), ipPool: PodIPPool = PodIPPool(),
                 config: ConfigSource = .none, statusSink: @escaping StatusSink) {
@@ -61,7 +65,7 @@ public final class PodRuntime: Sendable {
             await reported
         }
         let replaced = pods.withLock { p -> Entry? in
-            defer { p[key] = Entry(uid: uid, worker: worker, run: run, ip: ip) }
+            defer { p[key] = Entry(namespace: namespace, name: name, uid: uid, worker: worker, run: run, ip: ip) }
             return p[key]
         }
         if let replaced { Task { await self.finish(replaced, gracePeriodSeconds: 0) } }
@@ -70,20 +74,29 @@ public final class PodRuntime: Sendable {
 
     /// Stops the pod: SIGTERM, then SIGKILL after the grace period (the pod's
     /// terminationGracePeriodSeconds when nil). Returns when its processes are gone and its IP is free.
+    /// A second stop of a pod that is already stopping waits for the first to finish.
     public func stop(namespace: String, name: String, uid: String? = nil, gracePeriodSeconds: Int? = nil) async {
-        let entry = pods.withLock { p -> Entry? in
-            let key = Self.key(namespace, name)
-            guard let e = p[key], uid == nil || e.uid == uid else { return nil }
-            p[key] = nil
-            return e
+        let key = Self.key(namespace, name)
+        let task = pods.withLock { p -> Task<Void, Never>? in
+            if let e = p[key], uid == nil || e.uid == uid {
+                p[key] = nil
+                let t = Task { await self.finish(e, gracePeriodSeconds: gracePeriodSeconds) }
+                stopping.withLock { $0[key] = (e.uid, t) }
+                return t
+            }
+            return stopping.withLock { s in s[key].flatMap { uid == nil || $0.uid == uid ? $0.task : nil } }
         }
-        if let entry { await finish(entry, gracePeriodSeconds: gracePeriodSeconds) }
+        await task?.value
     }
 
     private func finish(_ entry: Entry, gracePeriodSeconds: Int?) async {
         await entry.worker.stop(gracePeriodSeconds: gracePeriodSeconds)
         await entry.run.value
         ipPool.release(entry.ip)
+        stopping.withLock { s in
+            let key = Self.key(entry.namespace, entry.name)
+            if s[key]?.uid == entry.uid { s[key] = nil }
+        }
     }
 
     /// Stops every pod at once, as a node shutting down.

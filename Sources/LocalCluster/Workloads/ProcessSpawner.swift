@@ -104,6 +104,7 @@ enum ProcessSpawner {
                 // A container ends with its main process: whatever it left running in its group
                 // goes too, as when a runtime tears down the container's cgroup.
                 kill(-pid, SIGKILL)
+                awaitGroupGone(pid, timeout: 2)
                 let signal = status & 0x7F
                 continuation.resume(returning: signal == 0 ? .exited((status >> 8) & 0xFF) : .signaled(signal))
             }
@@ -125,6 +126,32 @@ enum ProcessSpawner {
                 continuation.resume()
             }
         }
+    }
+
+    /// SIGKILL is delivered asynchronously: wait (briefly, on the calling thread) until no live
+    /// process is left in the group, so that a stopped pod's processes are really gone when its
+    /// stop returns. Zombies awaiting their reaper count as gone.
+    static func awaitGroupGone(_ pgid: pid_t, timeout: Double) {
+        let deadline = Date() + timeout
+        while kill(-pgid, 0) == 0, Date() < deadline {
+            if liveMembers(of: pgid).isEmpty { return }
+            usleep(2_000)
+        }
+    }
+
+    /// Processes of a group that are not zombies, from /proc.
+    static func liveMembers(of pgid: pid_t) -> [pid_t] {
+        guard let dir = opendir("/proc") else { return [] }
+        defer { closedir(dir) }
+        var members: [pid_t] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard let pid = pid_t(name), let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 2, fields[0] != "Z", pid_t(fields[2]) == pgid { members.append(pid) }
+        }
+        return members
     }
 
     /// Signals the whole process group the container's process leads.

@@ -11,12 +11,37 @@ enum WorkloadTime {
         format(date, fraction: true)
     }
 
+    /// Parses `2024-05-01T12:00:00Z` and `2024-05-01T12:00:00.123456Z` (UTC only, which is all
+    /// the API server writes). Hand-rolled: controllers parse timestamps in sort comparators.
     static func parse(_ text: String) -> Date? {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        if let d = f.date(from: text) { return d }
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.date(from: text)
+        let b = Array(text.utf8)
+        guard b.count >= 20, b.last == UInt8(ascii: "Z"), b[4] == 45, b[7] == 45, b[10] == UInt8(ascii: "T"),
+              b[13] == 58, b[16] == 58 else { return nil }
+        func number(_ r: Range<Int>) -> Int32? {
+            var n: Int32 = 0
+            for i in r {
+                guard b[i] >= 48 && b[i] <= 57 else { return nil }
+                n = n * 10 + Int32(b[i] - 48)
+            }
+            return n
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+              let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19) else { return nil }
+        var parts = tm()
+        parts.tm_year = year - 1900
+        parts.tm_mon = month - 1
+        parts.tm_mday = day
+        parts.tm_hour = hour
+        parts.tm_min = minute
+        parts.tm_sec = second
+        var seconds = Double(timegm(&parts))
+        if b[19] == UInt8(ascii: "."), b.count > 21 {
+            guard let fraction = number(20..<(b.count - 1)) else { return nil }
+            seconds += Double(fraction) / pow(10, Double(b.count - 21))
+        } else if b.count != 20 {
+            return nil
+        }
+        return Date(timeIntervalSince1970: seconds)
     }
 
     private static func format(_ date: Date, fraction: Bool) -> String {

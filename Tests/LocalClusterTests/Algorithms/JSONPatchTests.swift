@@ -59,6 +59,7 @@ import Testing
         // A.15 comparing strings and numbers
         (#"{"/":9,"~1":10}"#, #"[{"op":"test","path":"/~01","value":"10"}]"#, 422, "testing value /~01 failed: test failed"),
         (#"{"a":1}"#, #"[{"op":"remove","path":"/b"}]"#, 422, "Unable to remove nonexistent key: b: missing value"),
+        (#"{"a":1}"#, #"[{"op":"remove","path":"/b/c"}]"#, 422, #"remove operation does not apply: doc is missing path: "/b/c": missing value"#),
         (#"{"a":1}"#, #"[{"op":"replace","path":"/b","value":2}]"#, 422,
          "replace operation does not apply: doc is missing key: /b: missing value"),
         (#"{"a":[1]}"#, #"[{"op":"add","path":"/a/5","value":2}]"#, 422,

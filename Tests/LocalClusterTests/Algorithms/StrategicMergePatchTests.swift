@@ -83,6 +83,24 @@ import Testing
         #expect(value == j(expected), "\(what)")
     }
 
+    /// What client-side `kubectl apply` sends after an image change and a removed env var.
+    @Test func kubectlThreeWayPatch() throws {
+        let patch = j("""
+        {"metadata":{"annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{}"}},
+         "spec":{"template":{"spec":{"$setElementOrder/containers":[{"name":"app"},{"name":"sidecar"}],
+           "containers":[{"$setElementOrder/env":[{"name":"A"}],"env":[{"$patch":"delete","name":"B"}],"image":"app:2","name":"app"}],
+           "$setElementOrder/volumes":[{"name":"data"},{"name":"cfg"}],
+           "volumes":[{"$retainKeys":["name","secret"],"name":"cfg","secret":{"secretName":"s"}}]}}}}
+        """)
+        let result = try StrategicMergePatch.apply(patch, to: Self.deployment, kind: "Deployment")
+        let spec = result[path: "spec", "template", "spec"]
+        #expect(spec["containers"][0]["image"] == "app:2")
+        #expect(spec["containers"][0]["env"] == j(#"[{"name":"A","value":"1"}]"#))
+        #expect(spec["containers"][1]["name"] == "sidecar")
+        #expect(spec["volumes"] == j(#"[{"name":"data","emptyDir":{}},{"name":"cfg","secret":{"secretName":"s"}}]"#))
+        #expect(result[path: "metadata", "annotations"] == j(#"{"kubectl.kubernetes.io/last-applied-configuration":"{}"}"#))
+    }
+
     @Test func serviceAndPodListKeys() throws {
         let svc = j(#"{"spec":{"ports":[{"port":80,"targetPort":8080},{"port":443}]}}"#)
         let patched = try StrategicMergePatch.apply(j(#"{"spec":{"ports":[{"port":80,"targetPort":9090}]}}"#), to: svc, kind: "Service")

@@ -129,3 +129,15 @@ import DozeJSON
 }
 
 import Synchronization
+
+@Suite struct WorkloadTimeTests {
+    @Test func formatsAndParsesKubernetesTimestamps() {
+        let d = Date(timeIntervalSince1970: 1_700_000_000.25)
+        #expect(WorkloadTime.seconds(d) == "2023-11-14T22:13:20Z")
+        #expect(WorkloadTime.nano(d) == "2023-11-14T22:13:20.250000000Z")
+        #expect(WorkloadTime.parse("2023-11-14T22:13:20Z") == Date(timeIntervalSince1970: 1_700_000_000))
+        #expect(WorkloadTime.parse("2023-11-14T22:13:20.25Z") == d)
+        #expect(WorkloadTime.parse("2023-11-14 22:13:20Z") == nil)
+        #expect(WorkloadTime.parse("yesterday") == nil)
+    }
+}
