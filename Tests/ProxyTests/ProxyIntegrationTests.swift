@@ -193,17 +193,33 @@ import Testing
         }
     }
 
-    @Test func drainsOnSIGTERM() async throws {
+    @Test func drainsOnSIGTERMFinishingInFlightRequests() async throws {
         let (up, upPort) = try await startUpstream()
         defer { up.stop() }
         let proxy = try await Proxy(routes: #"[{"upstreams": ["127.0.0.1:\#(upPort)"]}]"#)
         defer { proxy.stop() }
+        // A stream in flight when SIGTERM arrives...
         let c = try RawClient(port: proxy.port)
-        c.send("GET /before-shutdown HTTP/1.1\r\nHost: x\r\n\r\n")
-        let r = try c.readResponse()
-        #expect(r.status == 200, "\(r)")
+        c.send("GET /events HTTP/1.1\r\nHost: x\r\n\r\n")
+        _ = try c.read(until: "data: event 0\n\n")
         proxy.process.signal(SIGTERM)
+        // ...is not ready any more, but keeps flowing to its end.
+        let readyz = await retryUntil { (try? self.get(proxy.adminPort, "/readyz"))?.status == 503 }
+        #expect(readyz, "/readyz turns 503 while draining")
+        #expect(try get(upPort, "/next").status == 200)
+        #expect(try get(upPort, "/next").status == 200)
+        let text = try c.read(until: "0\r\n\r\n")
+        #expect(text.contains("data: event 2\n\n"))
         #expect(await proxy.process.waitForExit(within: 30) == 0)
+    }
+
+    /// Re-checks a condition a few times (the drain flag flips on another process's schedule).
+    func retryUntil(_ condition: @escaping () -> Bool) async -> Bool {
+        for _ in 0..<100 {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return false
     }
 }
 
