@@ -98,6 +98,7 @@ import Testing
         for p in ["/p1", "/p2", "/p3"] { #expect(try c.readResponse().body.hasPrefix("GET \(p)\n")) }
         let metrics = try get(proxy.adminPort, "/metrics")
         #expect(metrics.body.contains(#"doze_proxy_requests_total{route="*/",code="2xx"} 23"#), "\(metrics.body)")
+        #expect(metrics.body.contains("\ndoze_proxy_open_connections 1\n"), "the keep-alive client")
         #expect(try get(proxy.adminPort, "/readyz").status == 200)
         #expect(try get(proxy.adminPort, "/healthz").status == 200)
     }

@@ -37,6 +37,7 @@ public final class ProxyService: Sendable {
             endpoints.respond(to: request)
         }
         port = server.port
+        metrics.countOpenConnections { [server] in server.openConnections }
         adminPort = admin.port
         self.store = store
         self.metrics = metrics
