@@ -12,6 +12,7 @@ enum DozeCommand {
         case "help", "-h", "--help": print(usage)
         case "kubeconfig": await KubeconfigCommand.run(args)
         case "cluster": exit(await ClusterCommand.run(args))
+        case "proxy": exit(await ProxyCommand.run(args))
         default:
             FileHandle.standardError.write(Data("doze: unknown command '\(sub)'\n\n\(usage)\n".utf8))
             exit(2)
@@ -24,6 +25,7 @@ enum DozeCommand {
         commands:
           version                 print the version
           cluster                 run the local in-memory Kubernetes cluster
+          proxy                   run the reverse proxy (doze proxy --help)
           kubeconfig view         show how a kubeconfig resolves (--check calls the server)
         """
 }
