@@ -10,6 +10,7 @@ enum DozeCommand {
         switch sub {
         case "version", "--version": print("doze \(version)")
         case "help", "-h", "--help": print(usage)
+        case "controller": exit(await ControllerCommand.run(args))
         default:
             FileHandle.standardError.write(Data("doze: unknown command '\(sub)'\n\n\(usage)\n".utf8))
             exit(2)
@@ -21,5 +22,6 @@ enum DozeCommand {
 
         commands:
           version                 print the version
+          controller              run the App controller (doze controller --help)
         """
 }
