@@ -11,6 +11,7 @@ enum DozeCommand {
         case "version", "--version": print("doze \(version)")
         case "help", "-h", "--help": print(usage)
         case "controller": exit(await ControllerCommand.run(args))
+        case "cluster": exit(await ClusterCommand.run(args))
         default:
             FileHandle.standardError.write(Data("doze: unknown command '\(sub)'\n\n\(usage)\n".utf8))
             exit(2)
@@ -23,5 +24,6 @@ enum DozeCommand {
         commands:
           version                 print the version
           controller              run the App controller (doze controller --help)
+          cluster                 run the local in-memory Kubernetes cluster
         """
 }

@@ -81,11 +81,26 @@ struct InvalidCase: CustomTestStringConvertible, Sendable {
         InvalidCase(name: "several at once", spec: #"{"image":"","port":0,"containerOptions":{"memory":"1x"}}"#,
                     problems: [#"spec.image: "" is not an image reference"#, "spec.port: 0 is not a port number (1-65535)",
                                #"spec.containerOptions.memory: invalid quantity "1x" (examples: 512m, 1g, 512Mi, 1G)"#]),
+        InvalidCase(name: "reported in spec order", spec: #"{"image":"x","scaling":{"minReplicas":0},"route":{"path":"x"},"volumes":[{"mountPath":"/d"}],"params":{"B-":"1","2A":"1","1A":"1"}}"#,
+                    problems: [#"spec.params: "1A" is not a valid environment variable name"#,
+                               #"spec.params: "2A" is not a valid environment variable name"#,
+                               "spec.volumes[0]: needs exactly one of name (a persistent volume) or secretTemplate (a rendered file)",
+                               #"spec.route.path: "x" must start with /"#,
+                               "spec.scaling.minReplicas: 0 is out of range (1-1000)"]),
     ]
 
     @Test(arguments: cases) func rejects(_ c: InvalidCase) throws {
         let error = #expect(throws: InvalidSpec.self) { try App(parsing: try Self.app(spec: c.spec)) }
         #expect(error?.problems.map(\.description) == c.problems)
+    }
+
+    @Test func sizeLimitsMatchTheCRD() throws {
+        let params = (0..<257).map { "\"P\($0)\":\"v\"" }.joined(separator: ",")
+        let volumes = (0..<33).map { "{\"name\":\"v\($0)\",\"mountPath\":\"/v\($0)\"}" }.joined(separator: ",")
+        let error = #expect(throws: InvalidSpec.self) {
+            try App(parsing: try Self.app(spec: "{\"image\":\"x\",\"params\":{\(params)},\"volumes\":[\(volumes)]}"))
+        }
+        #expect(error?.problems.map(\.description) == ["spec.params: has 257 entries; at most 256", "spec.volumes: has 33 entries; at most 32"])
     }
 
     @Test func appNameMustSuitAService() throws {

@@ -4,8 +4,9 @@ import DozeJSON
 extension SpecParser {
     static let volumeFields = ["name", "mountPath", "size", "storageClassName", "secretTemplate", "readOnly", "retain"]
 
-    mutating func volumes(_ v: JSON, params: [String: String], appName: String) -> [Volume] {
+    mutating func volumes(_ v: JSON, params: [String: String]) -> [Volume] {
         guard let items = problems.typed(v, at: "spec.volumes", as: "a list", \.array) else { return [] }
+        if items.count > 32 { problems.add("spec.volumes", "has \(items.count) entries; at most 32") }
         var out: [Volume] = []
         var seenPaths: Set<String> = [], seenNames: Set<String> = []
         for (i, item) in items.enumerated() {

@@ -17,7 +17,7 @@ extension App {
         }
         if namespace.isEmpty { p.add("metadata.namespace", "is required") }
         var parser = SpecParser(problems: p)
-        let parsed = parser.spec(object["spec"], appName: name)
+        let parsed = parser.spec(object["spec"])
         try parser.problems.finish()
         spec = parsed!
     }
@@ -31,26 +31,25 @@ struct SpecParser {
     static let specFields = ["image", "command", "args", "port", "health", "params", "secrets",
                              "containerOptions", "volumes", "route", "scaling"]
 
-    mutating func spec(_ s: JSON, appName: String) -> AppSpec? {
+    mutating func spec(_ s: JSON) -> AppSpec? {
         guard s.object != nil else {
             problems.add("spec", s.isNull ? "is required" : "must be an object, not \(s.typeName)")
             return nil
         }
         unknownKeys(s, at: "spec", known: Self.specFields, noun: "field")
+        // Read in spec order, so that problems are reported in the order of the fields.
+        let image = image(s["image"])
+        let command = strings(s["command"], at: "spec.command")
+        let args = strings(s["args"], at: "spec.args")
+        let port = port(s["port"])
+        let health = health(s["health"])
         let params = self.params(s["params"])
-        var spec = AppSpec(
-            image: image(s["image"]),
-            command: strings(s["command"], at: "spec.command"),
-            args: strings(s["args"], at: "spec.args"),
-            port: port(s["port"]),
-            health: health(s["health"]),
-            params: params,
-            secrets: secrets(s["secrets"], params: params),
-            resources: resources(s["containerOptions"]),
-            volumes: [],
-            route: route(s["route"]),
-            scaling: scaling(s["scaling"]))
-        spec.volumes = volumes(s["volumes"], params: params, appName: appName)
+        let secrets = secrets(s["secrets"], params: params)
+        let resources = resources(s["containerOptions"])
+        let volumes = volumes(s["volumes"], params: params)
+        let spec = AppSpec(image: image, command: command, args: args, port: port, health: health,
+                           params: params, secrets: secrets, resources: resources, volumes: volumes,
+                           route: route(s["route"]), scaling: scaling(s["scaling"]))
         return spec
     }
 
@@ -101,13 +100,14 @@ struct SpecParser {
     /// a number, boolean, list or map is JSON-encoded, as OpenRun passes lists and dicts.
     mutating func params(_ v: JSON) -> [String: String] {
         guard let obj = problems.typed(v, at: "spec.params", as: "a map", \.object) else { return [:] }
+        if obj.count > 256 { problems.add("spec.params", "has \(obj.count) entries; at most 256") }
         var out: [String: String] = [:]
-        for (key, value) in obj {
+        for key in obj.keys.sorted() {
             checkEnvName(key, at: "spec.params")
-            switch value {
+            switch obj[key]! {
             case .string(let s): out[key] = s
             case .null: problems.add("spec.params.\(key)", "must be a string, not null")
-            default: out[key] = value.serialized()
+            case let value: out[key] = value.serialized()
             }
         }
         return out
@@ -123,6 +123,7 @@ struct SpecParser {
 
     mutating func secrets(_ v: JSON, params: [String: String]) -> [String: SecretRef] {
         guard let obj = problems.typed(v, at: "spec.secrets", as: "a map", \.object) else { return [:] }
+        if obj.count > 256 { problems.add("spec.secrets", "has \(obj.count) entries; at most 256") }
         var out: [String: SecretRef] = [:]
         for envName in obj.keys.sorted() {
             let field = "spec.secrets.\(envName)"

@@ -2,7 +2,8 @@ import DozeJSON
 
 /// Resource amounts as users write them (OpenRun's Docker-style `512m`, Kubernetes `512Mi`),
 /// normalised to one canonical Kubernetes quantity string so that the same amount always renders
-/// the same bytes into the Deployment (and so the same pod-template hash).
+/// the same bytes into the Deployment (and so the same pod-template hash), in the form the API
+/// server itself returns.
 public enum Quantity {
     /// CPU: `2`, `0.5`, `500m` (also a JSON number). Canonical: whole cores as `2`, else
     /// millicores as `500m`. nil when malformed, zero, finer than 1m or above 1024 cores.
@@ -31,7 +32,7 @@ public enum Quantity {
     /// Bytes: memory or storage. Docker style (lowercase `b`, `k`, `m`, `g`, `t`, optionally
     /// followed by `b`) counts in powers of 1024, as OpenRun does, so `512m` is 512 MiB and `64k`
     /// 64 KiB; Kubernetes binary (`Ki`…`Ei`) and decimal (`M`, `G`, `T`, `P`, `E`) suffixes keep
-    /// their meaning; a bare number is bytes. Canonical: the largest suffix of the same family that divides exactly.
+    /// their meaning; a bare number is bytes (decimal, as Kubernetes reads it). Canonical: the largest suffix of the same family that divides exactly.
     public static func bytes(_ value: JSON) -> (bytes: Int64, canonical: String)? {
         let text: String
         switch value {
@@ -78,7 +79,8 @@ public enum Quantity {
 
     /// The suffix's multiplier and whether it counts in powers of 1024.
     private static func multiplier(_ suffix: Substring) -> (Int64, Bool)? {
-        if suffix.isEmpty { return (1, true) }
+        // A bare number is decimal, as Kubernetes reads it (so it canonicalises `1000` to `1k`).
+        if suffix.isEmpty { return (1, false) }
         if let u = binaryUnits.first(where: { $0.0 == suffix }) { return (u.1, true) }
         // Lowercase letters are Docker's (so `k` is 1024, not Kubernetes' 1000): OpenRun users
         // write `512m` and `64k` meaning binary units, and one family per case is easy to explain.
@@ -89,9 +91,12 @@ public enum Quantity {
         return nil
     }
 
+    /// The API server's canonical form of the amount (largest exact suffix of the quantity's own
+    /// family), so a Deployment read back compares equal to the rendered one. Decimal output uses
+    /// `k` although input `k` means KiB: the output is for Kubernetes, not for users.
     private static func canonical(_ bytes: Int64, binary: Bool) -> String {
         guard bytes > 0 else { return "0" }
-        for (unit, size) in binary ? binaryUnits : decimalUnits where bytes % size == 0 {
+        for (unit, size) in binary ? binaryUnits : decimalUnits + [("k", 1000)] where bytes % size == 0 {
             return "\(bytes / size)\(unit)"
         }
         return String(bytes)

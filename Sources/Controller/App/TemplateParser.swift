@@ -98,8 +98,8 @@ struct TemplateParser {
         if decl.isEmpty { return (nil, nil) }
         guard decl.hasSuffix(":=") else { throw pos.error(usage, in: source) }
         let names = decl.dropLast(2).split(separator: ",").map { $0.trimmingSpaces }
-        guard (1...2).contains(names.count), let vars = Optional(names.compactMap(variableName)),
-              vars.count == names.count else { throw pos.error(usage, in: source) }
+        let vars = names.compactMap(variableName)
+        guard (1...2).contains(names.count), vars.count == names.count else { throw pos.error(usage, in: source) }
         return vars.count == 2 ? (vars[0], vars[1]) : (nil, vars[0])
     }
 

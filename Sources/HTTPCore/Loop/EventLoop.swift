@@ -60,9 +60,31 @@ public final class EventLoop: @unchecked Sendable {
     /// Calls `callback` on the loop after `nanoseconds`. Loop thread only.
     @discardableResult
     public func schedule(afterNanoseconds ns: Int64, _ callback: @escaping () -> Void) -> LoopTimer {
-        let t = LoopTimer(deadline: monotonicNow() + ns, callback: callback)
+        schedule(atNanoseconds: monotonicNow() + ns, callback)
+    }
+
+    @discardableResult
+    func schedule(atNanoseconds deadline: Int64, _ callback: @escaping () -> Void) -> LoopTimer {
+        let t = LoopTimer(deadline: deadline, callback: callback)
         timers.push(t)
         return t
+    }
+
+    /// The monotonic time when the loop last woke up (cheap; good enough for timeouts).
+    private(set) var now: Int64 = monotonicNow()
+
+    /// Sockets with output written during this iteration; flushed before the loop waits again,
+    /// so a response head, body and chunk framing leave in one send instead of several.
+    private var flushQueue: [Socket] = []
+
+    func deferFlush(_ socket: Socket) { flushQueue.append(socket) }
+
+    private func runDeferredFlushes() {
+        while !flushQueue.isEmpty {
+            let batch = flushQueue
+            flushQueue.removeAll(keepingCapacity: true)
+            for s in batch { s.deferredFlush() }
+        }
     }
 
     // MARK: registration (loop thread only)
@@ -102,8 +124,10 @@ public final class EventLoop: @unchecked Sendable {
         running = true
         var events = [doze_event](repeating: doze_event(), count: 256)
         while running {
+            runDeferredFlushes()
             let timeout = timers.waitMilliseconds(now: monotonicNow())
             let n = events.withUnsafeMutableBufferPointer { doze_epoll_wait(epfd, $0.baseAddress, 256, timeout) }
+            now = monotonicNow()
             for i in 0..<max(Int(n), 0) {
                 let ev = events[i]
                 if ev.token == 0 {
@@ -115,7 +139,7 @@ public final class EventLoop: @unchecked Sendable {
                     handler?.ready(ev.events)
                 }
             }
-            for fire in timers.takeExpired(now: monotonicNow()) { fire() }
+            for fire in timers.takeExpired(now: now) { fire() }
         }
         running = false
         onExit?()

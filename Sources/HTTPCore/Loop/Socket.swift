@@ -40,7 +40,7 @@ final class Socket: LoopSelectable {
     private var shutdownAfterFlush = false
     private(set) var isClosed = false
 
-    init(fd: Int32, loop: EventLoop, connecting: Bool = false, inboundSize: Int = 16384, maxInbound: Int = 65536) {
+    init(fd: Int32, loop: EventLoop, connecting: Bool = false, inboundSize: Int = 8192, maxInbound: Int = 65536) {
         self.fd = fd
         self.loop = loop
         self.connecting = connecting
@@ -66,6 +66,7 @@ final class Socket: LoopSelectable {
         if connecting {
             connecting = false
             let err = doze_socket_error(fd)
+            if err == 0 && pendingOutput > 0 { flush() }
             updateInterest()
             delegate?.socketConnected(self, errno: -err)
             return
@@ -101,6 +102,10 @@ final class Socket: LoopSelectable {
         }
         let n = inbound.withUnsafeMutableBytes { b in doze_read(fd, b.baseAddress! + inEnd, b.count - inEnd) }
         if n > 0 {
+            // A read that filled the buffer suggests a stream: grow so later reads are bigger.
+            if inEnd + n == inbound.count && inStart == 0 && inbound.count < maxInbound {
+                inbound.append(contentsOf: repeatElement(0, count: min(inbound.count, maxInbound - inbound.count)))
+            }
             inEnd += n
             delegate?.socketReadable(self)
         } else if n == 0 {
@@ -112,25 +117,46 @@ final class Socket: LoopSelectable {
 
     // MARK: writing
 
+    /// Queues bytes; they leave when the loop finishes its current iteration (or at once when
+    /// much is queued), so the pieces of one response share a single send.
     func write(_ bytes: UnsafeRawBufferPointer) {
         guard !isClosed, bytes.count > 0 else { return }
-        var offset = 0
-        if pendingOutput == 0 && !connecting {
-            // Fast path: straight to the kernel, buffering only what it would not take.
+        if pendingOutput == 0 && !connecting && bytes.count >= Self.directWrite {
+            // Large payloads (streamed bodies) skip the copy when nothing is queued before them.
             let n = doze_send(fd, bytes.baseAddress!, bytes.count)
-            if n > 0 { offset = n }
-        }
-        if offset < bytes.count {
-            if outSent > 0 && outSent == outbound.count { outbound.removeAll(keepingCapacity: true); outSent = 0 }
-            outbound.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[offset...]))
-            if pendingOutput > Self.highWater { aboveHighWater = true }
+            if n == bytes.count { return }
+            let sent = max(n, 0)
+            append(UnsafeRawBufferPointer(rebasing: bytes[sent...]))
+            blockedOnWrite = true
             updateInterest()
+            return
         }
+        append(bytes)
+        if pendingOutput >= Self.directWrite { flush() } else if !flushQueued && !connecting {
+            flushQueued = true
+            loop.deferFlush(self)
+        }
+    }
+
+    private func append(_ bytes: UnsafeRawBufferPointer) {
+        if outSent > 0 && outSent == outbound.count { outbound.removeAll(keepingCapacity: true); outSent = 0 }
+        outbound.append(contentsOf: bytes)
+        if pendingOutput > Self.highWater { aboveHighWater = true }
+    }
+
+    private var flushQueued = false
+    private var blockedOnWrite = false
+    static let directWrite = 16384
+
+    func deferredFlush() {
+        flushQueued = false
+        if !isClosed && pendingOutput > 0 { flush() }
     }
 
     func write(_ bytes: [UInt8]) { bytes.withUnsafeBytes { write($0) } }
 
     private func flush() {
+        guard !isClosed else { return }
         while pendingOutput > 0 {
             let n = outbound.withUnsafeBytes { b in doze_send(fd, b.baseAddress! + outSent, b.count - outSent) }
             if n <= 0 {
@@ -140,6 +166,7 @@ final class Socket: LoopSelectable {
             }
             outSent += n
         }
+        blockedOnWrite = pendingOutput > 0
         if pendingOutput == 0 {
             outbound.removeAll(keepingCapacity: outbound.capacity <= 1 << 20)
             outSent = 0
@@ -166,7 +193,9 @@ final class Socket: LoopSelectable {
         // RDHUP only while reading: level-triggered, it would otherwise fire on every wait.
         var e: UInt32 = 0
         if !readingPaused { e |= UInt32(DOZE_EPOLLIN | DOZE_EPOLLRDHUP) }
-        if pendingOutput > 0 || connecting { e |= UInt32(DOZE_EPOLLOUT) }
+        // OUT only once the kernel refused bytes: output queued for the end-of-iteration flush
+        // needs no wakeup, and asking for one would cost two epoll_ctl calls per response.
+        if blockedOnWrite || connecting { e |= UInt32(DOZE_EPOLLOUT) }
         return e
     }
 

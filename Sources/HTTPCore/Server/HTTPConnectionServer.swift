@@ -10,6 +10,11 @@ public final class HTTPConnectionServer: Sendable {
     public let group: EventLoopGroup
     private let ownsGroup: Bool
     private let contexts: [LoopBound<ServerLoopContext>]
+    private let counters = ServerCounters()
+
+    /// Client connections open right now (accepted, not yet closed; upgraded ones leave the count
+    /// when they become tunnels).
+    public var openConnections: Int { counters.open.load(ordering: .relaxed) }
 
     /// Binds and listens at once (connections queue in the backlog until `start`).
     public init(host: String = "127.0.0.1", port: Int = 0, loops: Int = EventLoopGroup.coreCount,
@@ -30,8 +35,10 @@ public final class HTTPConnectionServer: Sendable {
             bound = Int(doze_local_port(fd))
         }
         self.port = bound
+        let counters = counters
         contexts = zip(group.loops, fds).map { loop, fd in
-            LoopBound(ServerLoopContext(loop: loop, listenFD: fd, configuration: configuration, handler: handler))
+            LoopBound(ServerLoopContext(loop: loop, listenFD: fd, configuration: configuration, counters: counters,
+                                        handler: handler))
         }
     }
 
@@ -40,6 +47,19 @@ public final class HTTPConnectionServer: Sendable {
         group.start()
         for ctx in contexts {
             ctx.value.loop.execute { ctx.value.start() }
+        }
+    }
+
+    /// Closes the listeners; returns once no loop accepts any more. Open connections carry on.
+    public func stopAccepting() async {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let remaining = Counter(contexts.count) { c.resume() }
+            for ctx in contexts {
+                ctx.value.loop.execute {
+                    ctx.value.stopAccepting()
+                    remaining.decrement()
+                }
+            }
         }
     }
 

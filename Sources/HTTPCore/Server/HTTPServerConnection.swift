@@ -7,7 +7,7 @@ final class HTTPServerConnection: SocketDelegate {
     private let context: ServerLoopContext
     private var parser: RequestParser
     private(set) var exchange: HTTPServerExchange?
-    private var timer: LoopTimer?
+    private var deadline: Deadline!
     private var timerIsHeader = false
     private var processing = false
     private var reprocess = false
@@ -22,6 +22,7 @@ final class HTTPServerConnection: SocketDelegate {
         self.context = context
         self.parser = RequestParser(limits: context.configuration.limits)
         socket.delegate = self
+        deadline = Deadline(loop: socket.loop) { [unowned self] in timedOut() }
         armTimer(header: true)
     }
 
@@ -90,8 +91,7 @@ final class HTTPServerConnection: SocketDelegate {
     }
 
     private func startExchange(_ head: HTTPRequestHead) {
-        timer?.cancel()
-        timer = nil
+        deadline.disarm()
         let ex = HTTPServerExchange(head: head, remoteAddress: remoteAddress, connection: self)
         exchange = ex
         context.handler(ex)
@@ -115,6 +115,7 @@ final class HTTPServerConnection: SocketDelegate {
             return
         }
         exchange?.markAborted()
+        exchange?.releaseCallbacks()
         exchange = nil
         let body = Array((error.description + "\n").utf8)
         var out: [UInt8] = []
@@ -139,6 +140,7 @@ final class HTTPServerConnection: SocketDelegate {
         guard ex === exchange else { return }
         if ex.closeAfterResponse {
             exchange = nil
+            ex.releaseCallbacks()
             closeAfterFlush()
             return
         }
@@ -154,6 +156,7 @@ final class HTTPServerConnection: SocketDelegate {
     private func finishExchange(_ ex: HTTPServerExchange) {
         guard ex === exchange, ex.isResponseComplete, ex.isRequestComplete else { return }
         exchange = nil
+        ex.releaseCallbacks()
         served += 1
         if context.draining {
             closeAfterFlush()
@@ -166,14 +169,13 @@ final class HTTPServerConnection: SocketDelegate {
     // MARK: timers and closing
 
     private func armTimer(header: Bool) {
-        timer?.cancel()
         timerIsHeader = header
         let config = context.configuration
-        let ns = header ? config.headerTimeoutNanoseconds : config.keepAliveTimeoutNanoseconds
-        timer = socket.loop.schedule(afterNanoseconds: ns) { [weak self] in self?.timedOut() }
+        deadline.arm(afterNanoseconds: header ? config.headerTimeoutNanoseconds : config.keepAliveTimeoutNanoseconds)
     }
 
     private func timedOut() {
+        if closing { close(); return }
         guard exchange == nil else { return }
         if timerIsHeader && !parser.isIdle {
             fail(HTTPParseError.headerTimeout)
@@ -192,16 +194,15 @@ final class HTTPServerConnection: SocketDelegate {
         closing = true
         socket.shutdownWrite()
         socket.setReading(true)
-        timer?.cancel()
-        timer = socket.loop.schedule(afterNanoseconds: 2_000_000_000) { [weak self] in self?.close() }
+        deadline.arm(afterNanoseconds: 2_000_000_000)
     }
 
     func close() {
         guard !closed else { return }
         closed = true
-        timer?.cancel()
-        timer = nil
+        deadline.cancel()
         exchange?.markAborted()
+        exchange?.releaseCallbacks()
         exchange = nil
         if !detached { socket.close() }
         context.connectionClosed(self)
@@ -210,8 +211,7 @@ final class HTTPServerConnection: SocketDelegate {
     /// Hands the socket to a tunnel: this connection stops parsing and forgets it.
     func detachForUpgrade() -> Socket {
         detached = true
-        timer?.cancel()
-        timer = nil
+        deadline.cancel()
         exchange = nil
         closed = true
         context.connectionClosed(self)

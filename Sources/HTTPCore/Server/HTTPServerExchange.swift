@@ -220,5 +220,14 @@ public final class HTTPServerExchange {
         a?()
     }
 
+    /// Drops every callback: they usually capture the exchange's user, which holds the
+    /// exchange, so clearing them when the exchange leaves its connection breaks the cycle.
+    func releaseCallbacks() {
+        onData = nil
+        onEnd = nil
+        onAbort = nil
+        onWritable = nil
+    }
+
     static let continueBytes: [UInt8] = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 }

@@ -1,4 +1,10 @@
 import CDozeSys
+import Synchronization
+
+/// Figures shared by a server's loops (atomics: touched once per connection, not per request).
+final class ServerCounters: Sendable {
+    let open = Atomic<Int>(0)
+}
 
 /// A server's state on one event loop: its listener, its open connections, and draining.
 final class ServerLoopContext: LoopSelectable {
@@ -12,8 +18,11 @@ final class ServerLoopContext: LoopSelectable {
     private var onDrained: (() -> Void)?
     private var address = [CChar](repeating: 0, count: 64)
 
-    init(loop: EventLoop, listenFD: Int32, configuration: HTTPServerConfiguration,
+    private let counters: ServerCounters
+
+    init(loop: EventLoop, listenFD: Int32, configuration: HTTPServerConfiguration, counters: ServerCounters,
          handler: @escaping @Sendable (HTTPServerExchange) -> Void) {
+        self.counters = counters
         self.loop = loop
         self.listenFD = listenFD
         self.configuration = configuration
@@ -36,11 +45,20 @@ final class ServerLoopContext: LoopSelectable {
             let socket = Socket(fd: fd, loop: loop, maxInbound: configuration.maxInboundBuffer)
             let conn = HTTPServerConnection(socket: socket, remoteAddress: peer, context: self)
             connections[ObjectIdentifier(conn)] = conn
+            counters.open.add(1, ordering: .relaxed)
         }
     }
 
+    /// Closes the listener (new connections are refused from now on).
+    func stopAccepting() {
+        guard listenFD >= 0 else { return }
+        if listenToken != 0 { loop.close(fd: listenFD, token: listenToken) } else { _ = doze_close(listenFD) }
+        listenFD = -1
+    }
+
     func connectionClosed(_ conn: HTTPServerConnection) {
-        connections[ObjectIdentifier(conn)] = nil
+        guard connections.removeValue(forKey: ObjectIdentifier(conn)) != nil else { return }
+        counters.open.subtract(1, ordering: .relaxed)
         if draining && connections.isEmpty { finishDrain() }
     }
 
@@ -50,8 +68,7 @@ final class ServerLoopContext: LoopSelectable {
         guard !draining else { return }
         draining = true
         self.onDrained = onDrained
-        if listenToken != 0 { loop.close(fd: listenFD, token: listenToken) } else { _ = doze_close(listenFD) }
-        listenFD = -1
+        stopAccepting()
         for conn in connections.values where conn.isIdle { conn.close() }
         if connections.isEmpty { finishDrain(); return }
         loop.schedule(afterNanoseconds: configuration.shutdownGraceNanoseconds) { [self] in

@@ -33,7 +33,9 @@ public final class UpstreamConnection: SocketDelegate {
     private var paused = false
     private var processing = false
     private var reprocess = false
-    private var headerTimer: LoopTimer?
+    private lazy var headerDeadline = Deadline(loop: socket.loop) { [unowned self] in fail(.responseTimeout) }
+    /// The pool's idle timeout for this connection while it sits in the pool.
+    lazy var idleDeadline = Deadline(loop: socket.loop) { [unowned self] in pool?.remove(self); close() }
     var connectCallback: ((HTTPCoreError?) -> Void)?
     private(set) var closed = false
     var inPool = false
@@ -82,9 +84,7 @@ public final class UpstreamConnection: SocketDelegate {
         requestBytesSent = true
         socket.write(out)
         if case .length(let n) = requestFraming, n > 0 {} else if requestFraming != .chunked { requestComplete = true }
-        if let ns = responseHeaderTimeoutNanoseconds {
-            headerTimer = loop.schedule(afterNanoseconds: ns) { [weak self] in self?.fail(.responseTimeout) }
-        }
+        if let ns = responseHeaderTimeoutNanoseconds { headerDeadline.arm(afterNanoseconds: ns) }
     }
 
     public func sendBody(_ bytes: UnsafeRawBufferPointer) {
@@ -175,8 +175,7 @@ public final class UpstreamConnection: SocketDelegate {
             case .needMore: return
             case .head(let head):
                 if !head.isInformational || head.status == 101 {
-                    headerTimer?.cancel()
-                    headerTimer = nil
+                    headerDeadline.disarm()
                     responseStarted = true
                     responseKeepAlive = head.keepAlive
                 }
@@ -242,7 +241,8 @@ public final class UpstreamConnection: SocketDelegate {
     public func close() {
         guard !closed else { return }
         closed = true
-        headerTimer?.cancel()
+        headerDeadline.cancel()
+        idleDeadline.cancel()
         connectCallback = nil
         clearCallbacks()
         if !detached { socket.close() }

@@ -22,7 +22,6 @@ public final class UpstreamPool {
     public let loop: EventLoop
     public let configuration: UpstreamPoolConfiguration
     private var idle: [UpstreamAddress: [UpstreamConnection]] = [:]
-    private var idleTimers: [ObjectIdentifier: LoopTimer] = [:]
 
     public init(loop: EventLoop, configuration: UpstreamPoolConfiguration = UpstreamPoolConfiguration()) {
         self.loop = loop
@@ -44,7 +43,7 @@ public final class UpstreamPool {
     public func acquire(_ address: UpstreamAddress, _ callback: @escaping (Result<UpstreamConnection, HTTPCoreError>) -> Void) {
         if var list = idle[address], let conn = list.popLast() {
             idle[address] = list.isEmpty ? nil : list
-            idleTimers.removeValue(forKey: ObjectIdentifier(conn))?.cancel()
+            conn.idleDeadline.disarm()
             conn.inPool = false
             conn.isReused = true
             callback(.success(conn))
@@ -85,16 +84,12 @@ public final class UpstreamPool {
         conn.inPool = true
         list.append(conn)
         idle[conn.address] = list
-        idleTimers[ObjectIdentifier(conn)] = loop.schedule(afterNanoseconds: configuration.idleTimeoutNanoseconds) { [weak self, weak conn] in
-            guard let self, let conn else { return }
-            self.remove(conn)
-            conn.close()
-        }
+        conn.idleDeadline.arm(afterNanoseconds: configuration.idleTimeoutNanoseconds)
     }
 
     /// Drops an idle connection (closed by the peer, or timed out).
     func remove(_ conn: UpstreamConnection) {
-        idleTimers.removeValue(forKey: ObjectIdentifier(conn))?.cancel()
+        conn.idleDeadline.disarm()
         conn.inPool = false
         guard var list = idle[conn.address] else { return }
         list.removeAll { $0 === conn }
@@ -104,8 +99,6 @@ public final class UpstreamPool {
     /// Closes every idle connection (shutdown).
     public func closeIdle() {
         for list in idle.values { for c in list { c.close() } }
-        for t in idleTimers.values { t.cancel() }
         idle = [:]
-        idleTimers = [:]
     }
 }

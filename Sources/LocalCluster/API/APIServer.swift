@@ -37,7 +37,11 @@ public final class APIServer: Sendable {
         case .openAPIv3Root: return Respond.json(openAPI.root)
         case .openAPIv3(let g, let v):
             return openAPI.document(group: g, version: v).map { Respond.json($0) } ?? Respond.error(.noSuchResource)
-        case .openAPIv2: return Respond.error(.noSuchResource)
+        case .openAPIv2:
+            if (req.headers["Accept"] ?? "").contains("protobuf") {
+                return HTTPResponse(status: 200, contentType: OpenAPIv2Document.protobufType, body: OpenAPIv2Document.protobuf)
+            }
+            return HTTPResponse(status: 200, contentType: "application/json", body: Array(OpenAPIv2Document.json.utf8))
         case .resource(let r): return await handleResource(r, req, query)
         case .unknown: return Respond.error(.noSuchResource)
         }

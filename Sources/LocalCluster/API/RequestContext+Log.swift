@@ -29,8 +29,4 @@ extension RequestContext {
         return HTTPResponse(status: 200, headers: ["Content-Type": "text/plain"], body: .stream(stream))
     }
 
-    /// managedFields for non-apply writes (not recorded yet).
-    func recordManagedFields(_ obj: JSON, old: JSON?, subresource: String?) -> JSON {
-        obj
-    }
 }

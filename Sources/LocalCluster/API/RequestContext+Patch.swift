@@ -99,13 +99,54 @@ extension RequestContext {
         patched["metadata"]["uid"] = current["metadata"]["uid"]
     }
 
-    /// Server-side apply.
+    /// Server-side apply: creates the object when missing (201), else merges the manager's intent.
     func apply(_ name: String, _ body: JSON, subresource: String?) throws(APIError) -> HTTPResponse {
         guard let manager = query["fieldManager"], !manager.isEmpty else {
             throw .invalid(kind: "PatchOptions", group: "meta.k8s.io", name: "", causes: [
                 .init(reason: "FieldValueRequired", message: "Required value: is required for apply patch", field: "fieldManager")])
         }
-        _ = manager
-        throw APIError(code: 501, reason: "NotImplemented", message: "server-side apply is not implemented yet")
+        guard case .object = body else { throw .badRequest("error decoding YAML: the apply configuration must be an object") }
+        var intent = body
+        try checkNamespace(&intent)
+        let bodyName = intent["metadata"]["name"].string ?? ""
+        if !bodyName.isEmpty, bodyName != name {
+            throw .badRequest("the name of the object (\(bodyName)) does not match the name on the URL (\(name))")
+        }
+        intent["metadata"]["name"] = .string(name)
+        if subresource == nil, type.hasStatusSubresource { intent["status"] = nil }
+        let force = query.bool("force") && query["force"] != "false"
+        var attempt = 0
+        while true {
+            attempt += 1
+            let live = try? store.get(gvr, namespace: namespace, name: name)
+            if live == nil, subresource != nil { throw .notFound(gvr, name) }
+            let merged: JSON
+            do {
+                merged = try ServerSideApply.apply(intent, to: live, manager: manager, force: force, kind: type.kind,
+                                                   schema: crdSchema, subresource: subresource,
+                                                   time: Timestamp.rfc3339(store.now()))
+            } catch {
+                throw APIError(code: error.code, reason: error.reason, message: error.message,
+                               details: error.causes.isEmpty ? .null : ["causes": .array(error.causes.map(\.json))])
+            }
+            let prepared = try admit(merged, old: live, subresource: subresource, isPatch: true, recordFields: false)
+            do {
+                if live == nil {
+                    let created = try store.create(gvr, prepared.object, dryRun: dryRun)
+                    return respond(dryRun ? created : try afterWrite(created), status: 201, warnings: prepared.warnings)
+                }
+                let (stored, _) = try store.write(gvr, prepared.object, target: writeTarget(subresource), dryRun: dryRun)
+                return respond(dryRun ? stored : try afterWrite(stored), warnings: prepared.warnings)
+            } catch where attempt < 5 && ((error.code == 409 && error.reason != "AlreadyExists" && live != nil)
+                                          || (error.reason == "AlreadyExists" && live == nil)) {
+                continue
+            }
+        }
+    }
+
+    /// The CRD version's structural schema, for custom resources.
+    var crdSchema: StructuralSchema? {
+        guard let crd = type.definition else { return nil }
+        return (try? CustomResourceSchema(crd: crd, version: gvr.version, kind: type.kind, group: type.group))?.schema
     }
 }

@@ -45,12 +45,15 @@ extension RequestContext {
                 .init(reason: "FieldValueInvalid", message: "Invalid value: \(replicas ?? -1): must be greater than or equal to 0",
                       field: "spec.replicas")])
         }
-        var obj = try store.get(gvr, namespace: namespace, name: name)
-        if let resourceVersion, resourceVersion != obj["metadata"]["resourceVersion"].string { throw .conflict(gvr, name) }
+        let old = try store.get(gvr, namespace: namespace, name: name)
+        if let resourceVersion, resourceVersion != old["metadata"]["resourceVersion"].string { throw .conflict(gvr, name) }
         let keys = scalePaths.specReplicasPath.split(separator: ".").map(String.init)
-        var node = obj
-        setPath(&node, keys[...], .int(Int64(replicas)))
-        obj = node
+        var obj = old
+        setPath(&obj, keys[...], .int(Int64(replicas)))
+        obj["metadata"]["managedFields"] = ManagedFields.recordUpdate(
+            old: old, new: obj, manager: fieldManager, subresource: "scale", kind: type.kind, schema: crdSchema,
+            time: Timestamp.rfc3339(store.now()))
+        // The write is checked against the version read, so a concurrent change is a 409, not lost.
         let stored = try store.update(gvr, obj, dryRun: dryRun)
         return respond(scale(of: stored))
     }

@@ -53,7 +53,8 @@ extension RequestContext {
 
     /// What kube-apiserver does between decoding and storage: custom resource schema
     /// (defaulting, pruning, validation), CRD checks, and field validation warnings.
-    func admit(_ obj: JSON, old: JSON?, subresource: String?, isPatch: Bool) throws(APIError) -> Admitted {
+    func admit(_ obj: JSON, old: JSON?, subresource: String?, isPatch: Bool,
+               recordFields: Bool = true) throws(APIError) -> Admitted {
         let mode = query["fieldValidation"] ?? "Warn"
         guard ["Ignore", "Warn", "Strict"].contains(mode) else {
             throw .badRequest("fieldValidation: Unsupported value: \"\(mode)\": supported values: \"Ignore\", \"Strict\", \"Warn\"")
@@ -67,7 +68,7 @@ extension RequestContext {
                 .admit(&result.object, old: old, subresource: subresource)
             try report(unknown: unknown, mode: mode, isPatch: isPatch, into: &result)
         }
-        result.object = recordManagedFields(result.object, old: old, subresource: subresource)
+        if recordFields { result.object = recordManagedFields(result.object, old: old, subresource: subresource) }
         return result
     }
 

@@ -53,6 +53,13 @@ struct RequestContext {
 
     /// The body as a JSON object (400 when it is not one).
     func bodyObject() throws(APIError) -> JSON {
+        if (request.headers["Content-Type"] ?? "").hasPrefix(ProtobufBody.contentType) {
+            guard let obj = ProtobufBody.decode(request.body, kind: type.kind) else {
+                throw .unsupportedMediaType("the body of the request was in an unknown format - accepted media types include: "
+                    + "application/json, application/yaml")
+            }
+            return obj
+        }
         let obj: JSON
         do { obj = try JSON(parsing: request.body) } catch {
             throw .badRequest("the body of the request was in an unknown format - \(error.description)")

@@ -11,10 +11,28 @@ public struct ClientPeer: Sendable {
     public let proto: String
 
     public init(remoteAddress: String, trustedProxies: TrustedProxies, proto: String = "http") {
+        self.proto = proto
+        if trustedProxies.ranges.isEmpty {
+            // Nothing to match against: skip address parsing, only drop the port.
+            address = nil
+            text = ClientPeer.hostPart(remoteAddress)
+            trusted = false
+            return
+        }
         address = IPAddress(peer: remoteAddress)
         text = address?.description ?? remoteAddress
         trusted = trustedProxies.contains(address)
-        self.proto = proto
+    }
+
+    /// `1.2.3.4:5` → `1.2.3.4`, `[::1]:5` → `::1`.
+    static func hostPart(_ peer: String) -> String {
+        if peer.hasPrefix("["), let close = peer.firstIndex(of: "]") {
+            return String(peer[peer.index(after: peer.startIndex)..<close])
+        }
+        var colons = 0
+        for b in peer.utf8 where b == UInt8(ascii: ":") { colons += 1 }
+        if colons == 1, let colon = peer.firstIndex(of: ":") { return String(peer[..<colon]) }
+        return peer
     }
 }
 

@@ -22,7 +22,15 @@ final class TestClient {
         if rc != 0 { close(fd); throw TestClientError(message: "connect failed: \(errno)") }
     }
 
-    deinit { close(fd) }
+    private var closed = false
+    deinit { closeNow() }
+
+    /// Closes the socket (once; deinit will not close a reused descriptor number again).
+    func closeNow() {
+        guard !closed else { return }
+        closed = true
+        close(fd)
+    }
 
     func send(_ text: String) { send(Array(text.utf8)) }
 

@@ -48,4 +48,11 @@ import Testing
         #expect(op["x-kubernetes-group-version-kind"]["kind"] == "Deployment")
         #expect(op["parameters"][0]["name"] == "fieldValidation")
     }
+
+    @Test func openAPIv2IsServedAsProtobufOrJSON() async {
+        let pb = await api.get("/openapi/v2", accept: "application/com.github.proto-openapi.spec.v2@v1.0+protobuf")
+        #expect(pb.status == 200 && pb.raw.headers["Content-Type"] == OpenAPIv2Document.protobufType)
+        let json = await api.get("/openapi/v2", accept: "application/json")
+        #expect(json.json["swagger"] == "2.0")
+    }
 }
