@@ -36,7 +36,7 @@ let package = Package(
                     linkerSettings: exportCurlHook),
         .testTarget(name: "LocalClusterTests", dependencies: ["LocalCluster", "DozeJSON", "HTTPCore"]),
         .testTarget(name: "ProxyTests", dependencies: ["Proxy", "HTTPCore"]),
-        .testTarget(name: "ControllerTests", dependencies: ["Controller", "KubeClient", "DozeJSON"],
-                    resources: [.copy("Golden")]),
+        .testTarget(name: "ControllerTests", dependencies: ["Controller", "KubeClient", "DozeJSON", "LocalCluster", "HTTPCore"],
+                    resources: [.copy("Golden")], linkerSettings: exportCurlHook),
     ]
 )

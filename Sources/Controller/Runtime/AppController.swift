@@ -170,3 +170,4 @@ private final class WeakBox: @unchecked Sendable {
         set { lock.withLock { ref = newValue } }
     }
 }
+

@@ -28,7 +28,8 @@ public final class Informer: Sendable {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
                 let now = sync.withLock { s -> Bool in
-                    if s.synced { return true }
+                    // Checked under the lock: a cancellation after this point finds the waiter.
+                    if s.synced || Task.isCancelled { return true }
                     s.waiters.append(c)
                     return false
                 }

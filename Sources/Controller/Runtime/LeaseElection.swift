@@ -30,7 +30,12 @@ public final class LeaseElection: Sendable {
         var observed: (record: LeaseRecord?, at: Duration)? = nil
         while !Task.isCancelled {
             let now = clock.now()
-            let wrote = await attempt(&observed, now: now)
+            // Each round runs to its end outside our cancellation: a Lease write cut off half way
+            // leaves us unsure whether we hold it (see the report on KubeClient and cancellation).
+            let seen = observed
+            let round = await Task { await self.attempt(seen, now: now) }.value
+            observed = round.observed
+            let wrote = round.wrote
             if wrote { lastRenew = now }
             let stillLeader = wrote || (leading && !LeaderElector.mustStepDown(lastRenew: lastRenew, now: now, config: config)
                                         && observed?.record?.holderIdentity == config.identity)
@@ -41,20 +46,23 @@ public final class LeaseElection: Sendable {
             do { try await clock.sleep(for: config.retryPeriod) } catch { break }
         }
         if leading {
-            await release()
+            await Task { await self.release() }.value
             await onChange(false)
         }
     }
 
     /// One round: read, decide, write. Returns whether we now hold the Lease.
-    private func attempt(_ observed: inout (record: LeaseRecord?, at: Duration)?, now: Duration) async -> Bool {
+    private func attempt(_ seen: (record: LeaseRecord?, at: Duration)?, now: Duration) async
+        -> (wrote: Bool, observed: (record: LeaseRecord?, at: Duration)?)
+    {
+        var observed = seen
         let current: DynamicObject?
-        do { current = try await api.getIfExists(name) } catch { return false }
+        do { current = try await api.getIfExists(name) } catch { return (false, observed) }
         let record = current.map { Self.record(of: $0.json) }
         if observed == nil || observed?.record != record { observed = (record, now) }
         let decision = LeaderElector.decide(current: record, observedAt: observed?.at ?? now, now: now,
                                             wallNow: KubeTime.formatMicro(wallNow()), config: config)
-        guard case .write(let next) = decision else { return false }
+        guard case .write(let next) = decision else { return (false, observed) }
         do {
             if let current {
                 var obj = current.json
@@ -65,10 +73,9 @@ public final class LeaseElection: Sendable {
                                  "metadata": ["name": .string(name)], "spec": Self.spec(next)]
                 _ = try await api.create(DynamicObject(json: obj))
             }
-            observed = (next, now)
-            return true
+            return (true, (next, now))
         } catch {
-            return false  // someone else wrote first (409) or the API failed: try again next round
+            return (false, observed)  // someone else wrote first (409) or the API failed: next round
         }
     }
 
