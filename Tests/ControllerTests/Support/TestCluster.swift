@@ -18,8 +18,8 @@ final class TestCluster: Sendable {
     static let crdPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../../deploy/crds/doze.dev_apps.json").standardized.path
 
-    init() async throws {
-        let store = ObjectStore()
+    init(historyLimit: Int = 10_000) async throws {
+        let store = ObjectStore(historyLimit: historyLimit)
         let api = APIServer(store: store)
         self.store = store
         self.api = api
