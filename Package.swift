@@ -36,6 +36,9 @@ let package = Package(
                     linkerSettings: exportCurlHook),
         .testTarget(name: "LocalClusterTests", dependencies: ["LocalCluster", "DozeJSON", "HTTPCore"]),
         .testTarget(name: "ProxyTests", dependencies: ["Proxy", "HTTPCore"]),
+        // KubeClient against LocalCluster: two implementations written apart, checking each other.
+        .testTarget(name: "IntegrationTests", dependencies: ["KubeClient", "LocalCluster", "DozeJSON"],
+                    linkerSettings: exportCurlHook),
         .testTarget(name: "ControllerTests", dependencies: ["Controller", "KubeClient", "DozeJSON", "LocalCluster", "HTTPCore"],
                     resources: [.copy("Golden")], linkerSettings: exportCurlHook),
     ]

@@ -23,10 +23,12 @@ enum {
     DOZE_CURL_BLOB_COPY = 1,
     DOZE_CURLOPT_SSL_VERIFYPEER = 64,
     DOZE_CURLOPT_SSL_VERIFYHOST = 81,
+    DOZE_CURLOPT_URL = 10002,
     DOZE_CURLOPT_CAINFO = 10065,
     DOZE_CURLOPT_SSLCERTTYPE = 10086,
     DOZE_CURLOPT_SSLKEYTYPE = 10088,
     DOZE_CURLOPT_CAPATH = 10097,
+    DOZE_CURLOPT_CONNECT_TO = 10243,
     DOZE_CURLOPT_SSLCERT_BLOB = 40291,
     DOZE_CURLOPT_SSLKEY_BLOB = 40292,
     DOZE_CURLOPT_CAINFO_BLOB = 40309,
@@ -35,6 +37,7 @@ enum {
 typedef int (*multi_add_fn)(CURLM *, CURL *);
 typedef int (*easy_setopt_fn)(CURL *, int, ...);
 typedef int (*easy_getinfo_fn)(CURL *, int, ...);
+typedef void *(*slist_append_fn)(void *, const char *);
 
 struct material {
     struct material *next;
@@ -42,13 +45,16 @@ struct material {
     unsigned char *ca, *cert, *key;
     size_t ca_len, cert_len, key_len;
     int insecure;
+    char *server_name;   // tls-server-name, or NULL
+    char *port;          // the origin's port, for the rewritten URL
+    void *connect_to;    // curl_slist "name:port:host:port"; never freed (curl does not copy it)
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct material *registry;
 static atomic_long calls, applied;
 
-int doze_curl_hook_version(void) { return 2; }
+int doze_curl_hook_version(void) { return 3; }
 long doze_curl_hook_calls(void) { return atomic_load(&calls); }
 long doze_curl_hook_applied(void) { return atomic_load(&applied); }
 
@@ -92,7 +98,8 @@ static unsigned char *copy_bytes(const unsigned char *p, size_t n) {
 
 static void free_material(struct material *m) {
     if (!m) return;
-    free(m->origin); free(m->ca); free(m->cert); free(m->key); free(m);
+    // m->connect_to is not freed: easy handles added earlier may still point at it.
+    free(m->origin); free(m->ca); free(m->cert); free(m->key); free(m->server_name); free(m->port); free(m);
 }
 
 // Unlinks and returns the entry for origin; caller holds the lock.
@@ -107,13 +114,32 @@ static struct material *take_locked(const char *origin) {
     return NULL;
 }
 
+// origin is "scheme://host:port"; builds the CONNECT_TO entry that sends server_name:port to host:port.
+static int set_server_name(struct material *m, const char *origin, const char *server_name) {
+    const char *host = strstr(origin, "://") + 3;
+    const char *colon = strrchr(host, ':');
+    slist_append_fn append = (slist_append_fn)dlsym(RTLD_DEFAULT, "curl_slist_append");
+    if (!colon || !append) return -1;
+    m->server_name = strdup(server_name);
+    m->port = strdup(colon + 1);
+    char entry[1024];
+    int n = snprintf(entry, sizeof entry, "%s:%s:%.*s:%s", server_name, colon + 1, (int)(colon - host), host, colon + 1);
+    if (!m->server_name || !m->port || n < 0 || (size_t)n >= sizeof entry) return -1;
+    m->connect_to = append(NULL, entry);
+    return m->connect_to ? 0 : -1;
+}
+
 int doze_curl_hook_register(const char *url, const unsigned char *ca, size_t ca_len,
                             const unsigned char *cert, size_t cert_len,
-                            const unsigned char *key, size_t key_len, int insecure) {
+                            const unsigned char *key, size_t key_len, int insecure, const char *server_name) {
     char origin[512];
     if (doze_curl_origin(url, origin, sizeof origin) != 0) return -1;
     struct material *m = calloc(1, sizeof *m);
     if (!m) return -1;
+    if (server_name && *server_name && set_server_name(m, origin, server_name) != 0) {
+        free_material(m);
+        return -1;
+    }
     m->origin = strdup(origin);
     m->ca = copy_bytes(ca, ca_len); m->ca_len = m->ca ? ca_len : 0;
     m->cert = copy_bytes(cert, cert_len); m->cert_len = m->cert ? cert_len : 0;
@@ -159,8 +185,25 @@ static void set_blob(easy_setopt_fn setopt, CURL *easy, int option, unsigned cha
     setopt(easy, option, &blob);
 }
 
+// tls-server-name: the URL names the server by that name (so libcurl sends it in SNI and checks
+// it in the certificate) and CONNECT_TO sends the connection to the real host.
+static void apply_server_name(CURL *easy, const struct material *m, const char *url, easy_setopt_fn setopt) {
+    const char *sep = strstr(url, "://");
+    if (!sep) return;
+    const char *authority = sep + 3;
+    const char *rest = authority + strcspn(authority, "/?#");
+    size_t len = (size_t)(sep - url) + 3 + strlen(m->server_name) + 1 + strlen(m->port) + strlen(rest) + 1;
+    char *rewritten = malloc(len);
+    if (!rewritten) return;
+    snprintf(rewritten, len, "%.*s://%s:%s%s", (int)(sep - url), url, m->server_name, m->port, rest);
+    setopt(easy, DOZE_CURLOPT_URL, rewritten);  // libcurl copies strings
+    free(rewritten);
+    setopt(easy, DOZE_CURLOPT_CONNECT_TO, m->connect_to);
+}
+
 // Gives the easy handle the material registered for its URL's origin; caller holds the lock.
-static void apply_locked(CURL *easy, const struct material *m, easy_setopt_fn setopt) {
+static void apply_locked(CURL *easy, const struct material *m, const char *url, easy_setopt_fn setopt) {
+    if (m->server_name) apply_server_name(easy, m, url, setopt);
     if (m->ca) {
         // Trust this CA alone, as kubectl does: drop the default bundle and directory.
         setopt(easy, DOZE_CURLOPT_CAINFO, (char *)NULL);
@@ -199,7 +242,7 @@ static void configure(CURL *easy) {
     pthread_mutex_lock(&lock);
     for (struct material *m = registry; m; m = m->next) {
         if (strcmp(m->origin, origin) == 0) {
-            apply_locked(easy, m, setopt);
+            apply_locked(easy, m, url, setopt);
             atomic_fetch_add(&applied, 1);
             break;
         }

@@ -150,6 +150,28 @@ int doze_connect(const char *host, int port) {
     return fd;
 }
 
+int doze_resolve(const char *host, char *out, size_t outlen) {
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    int rc = getaddrinfo(host, NULL, &hints, &res);
+    if (rc != 0 || res == NULL) return -EADDRNOTAVAIL;
+    // Prefer IPv4: services here (pods, loopback peers) listen on it more often than on IPv6.
+    struct addrinfo *pick = res;
+    for (struct addrinfo *a = res; a; a = a->ai_next) if (a->ai_family == AF_INET) { pick = a; break; }
+    const void *addr = pick->ai_family == AF_INET ? (const void *)&((struct sockaddr_in *)pick->ai_addr)->sin_addr
+                                                  : (const void *)&((struct sockaddr_in6 *)pick->ai_addr)->sin6_addr;
+    const char *ok = inet_ntop(pick->ai_family, addr, out, (socklen_t)outlen);
+    freeaddrinfo(res);
+    return ok ? 0 : -EINVAL;
+}
+
+int doze_is_ip_literal(const char *host) {
+    unsigned char buf[sizeof(struct in6_addr)];
+    return inet_pton(AF_INET, host, buf) == 1 || inet_pton(AF_INET6, host, buf) == 1;
+}
+
 int doze_socket_error(int fd) {
     int err = 0;
     socklen_t len = sizeof err;

@@ -36,8 +36,21 @@ extension String {
     @inlinable func caseInsensitiveEquals(_ other: String) -> Bool {
         let a = utf8, b = other.utf8
         guard a.count == b.count else { return false }
-        return zip(a, b).allSatisfy { x, y in x == y || (x | 0x20 == y | 0x20 && (x | 0x20) >= 0x61 && (x | 0x20) <= 0x7A) }
+        // Contiguous fast path (native strings); header names are compared on every lookup.
+        if let r = a.withContiguousStorageIfAvailable({ pa in
+            b.withContiguousStorageIfAvailable { pb in
+                for i in 0..<pa.count where !asciiCaseInsensitiveEqual(pa[i], pb[i]) { return false }
+                return true
+            }
+        }), let result = r {
+            return result
+        }
+        return zip(a, b).allSatisfy(asciiCaseInsensitiveEqual)
     }
+}
+
+@inlinable func asciiCaseInsensitiveEqual(_ x: UInt8, _ y: UInt8) -> Bool {
+    x == y || (x | 0x20 == y | 0x20 && (x | 0x20) >= 0x61 && (x | 0x20) <= 0x7A)
 }
 
 /// A request whose body has been read in full (the simple, async server API).

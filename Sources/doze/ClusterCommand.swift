@@ -24,11 +24,11 @@ enum ClusterCommand {
         let store = ObjectStore()
         let server: LocalClusterServer
         do {
-            server = try LocalClusterServer(port: port, store: store, services: [])
+            server = try LocalClusterServer(port: port, store: store,
+                                            podRuntime: runtime == "simulated" ? .simulated(readyAfter: .milliseconds(500)) : .process)
         } catch {
             return fail("cannot listen on 127.0.0.1:\(port): \(error)")
         }
-        _ = runtime
         if let kubeconfig {
             do { try server.kubeconfig().write(toFile: kubeconfig, atomically: true, encoding: .utf8) } catch {
                 return fail("cannot write \(kubeconfig): \(error)")

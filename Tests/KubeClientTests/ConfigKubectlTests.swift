@@ -5,6 +5,11 @@ import Testing
 /// kubeconfig files written by real kubectl (oldest and newest shipped), loaded and resolved.
 @Suite struct ConfigKubectlTests {
     static let versions = ["1.27", "1.33"]
+    /// One kubeconfig per kubectl version, written once and shared by the tests (kubectl is slow to
+    /// start); the directory lives until the test process ends.
+    static let written: [String: Task<String, Error>] = Dictionary(uniqueKeysWithValues: versions.map { v in
+        (v, Task { try await ConfigKubectlTests().writeKubeconfig(version: v, dir: ConfigTestSupport.tempDirectory("kubectl")) })
+    })
     let ca = "-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n"
     let cert = "-----BEGIN CERTIFICATE-----\nCLIENT\n-----END CERTIFICATE-----\n"
     let key = "-----BEGIN EC PRIVATE KEY-----\nKEY\n-----END EC PRIVATE KEY-----\n"
@@ -47,9 +52,8 @@ import Testing
 
     @Test(arguments: versions)
     func resolvesEveryAuthMethod(version: String) async throws {
-        let dir = try ConfigTestSupport.tempDirectory("kubectl")
-        defer { ConfigTestSupport.remove(dir) }
-        let path = try await writeKubeconfig(version: version, dir: dir)
+        let path = try await Self.written[version]!.value
+        let dir = (path as NSString).deletingLastPathComponent
 
         let current = try KubeConfig.load(kubeconfig: path)
         #expect(current.server.absoluteString == "https://127.0.0.1:6443")
@@ -99,7 +103,8 @@ import Testing
     func namesWhatIsMissing(version: String) async throws {
         let dir = try ConfigTestSupport.tempDirectory("kubectl")
         defer { ConfigTestSupport.remove(dir) }
-        let path = try await writeKubeconfig(version: version, dir: dir)
+        let path = dir + "/config"
+        try FileManager.default.copyItem(atPath: try await Self.written[version]!.value, toPath: path)
 
         let ghost = #expect(throws: KubeConfigError.self) { try KubeConfig.load(kubeconfig: path, context: "ctx-ghost") }
         #expect(ghost?.description == "context 'ctx-ghost' names cluster 'nowhere', which is not defined")

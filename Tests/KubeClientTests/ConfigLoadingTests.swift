@@ -163,6 +163,9 @@ import Testing
         try ConfigTestSupport.write("clusters:\n  name: x\n", to: dir + "/shape.yaml")
         let shape = #expect(throws: KubeConfigError.self) { try KubeConfig.load(kubeconfig: dir + "/shape.yaml") }
         #expect(shape?.description == "\(dir)/shape.yaml: clusters must be a list")
+        try ConfigTestSupport.write("users:\n- name: u\n- name: v\n- name: u\n", to: dir + "/dup.yaml")
+        let dup = #expect(throws: KubeConfigError.self) { try KubeConfig.load(kubeconfig: dir + "/dup.yaml") }
+        #expect(dup?.description == "\(dir)/dup.yaml: users: duplicate name 'u'")
     }
 
     @Test func clusterAndUserFieldRules() throws {

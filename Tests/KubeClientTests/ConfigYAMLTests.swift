@@ -33,6 +33,10 @@ import Testing
         ("multi-line plain", "a: one\n  two\n  three\n", ["a": "one two three"]),
         ("multi-line double quoted", "a: \"one\n  two\\\n  three\"\n", ["a": "one twothree"]),
         ("crlf", "a: b\r\nc: d\r\n", ["a": "b", "c": "d"]),
+        ("byte order mark", "\u{FEFF}a: b\n", ["a": "b"]),
+        ("key with space before colon", "a : b\n", ["a": "b"]),
+        ("comment between items", "l:\n- a\n# note\n\n- b\n", ["l": ["a", "b"]]),
+        ("item on the next line", "l:\n-\n  name: x\n", ["l": [["name": "x"]]]),
         ("top-level scalar", "hello\n", "hello"),
     ]
 

@@ -47,7 +47,7 @@ import Testing
             d.spec.replicas = 0
             d.metadata.labels["tier"] = "x"
             d.status.readyReplicas = 2
-            d.status.conditions = [Condition(type: "Available", status: "True")]
+            d.status.conditions = [StatusCondition(type: "Available", status: "True")]
         }
         Self.expectKept(o, e)
         let d = Deployment(json: e)
@@ -64,7 +64,7 @@ import Testing
             Self.expectKept(o, e)
             #expect(e["kind"].string == T.resourceType.kind)
         }
-        try check(App.self) { $0.status.state = "Idle"; $0.status.observedGeneration = 3 }
+        try check(AppObject.self) { $0.status.state = "Idle"; $0.status.observedGeneration = 3 }
         try check(Service.self) { $0.spec.ports = [ServicePort(name: "http", port: 80, targetPort: 8080)] }
         try check(PersistentVolumeClaim.self) { $0.storageRequest = "1Gi" }
         try check(Secret.self) { $0.data = ["k": Array("v".utf8)] }
@@ -130,6 +130,19 @@ import Testing
         #expect(KubeTime.parse("yesterday") == nil)
         #expect(lease.json["apiVersion"] == "coordination.k8s.io/v1")
         #expect(lease.namespace == "ns")
+    }
+
+    @Test func newEventHasWhatCreateRequires() {
+        var app = AppObject(name: "blog", namespace: "team")
+        app.metadata.uid = "u-9"
+        let e = Event(regarding: ObjectReference(to: app), reason: "Woke", note: "first request", action: "Scale",
+                      reportingController: "doze.dev/controller", reportingInstance: "pod-1",
+                      eventTime: Date(timeIntervalSince1970: 1_718_100_000.5))
+        #expect(e.name == "blog.\(String(UInt64(1_718_100_000_500_000_000), radix: 16))")
+        #expect(e.namespace == "team" && e.kind == "Event" && e.apiVersion == "events.k8s.io/v1")
+        #expect(e.eventTime == "2024-06-11T10:00:00.500000Z")
+        #expect(e.regarding.kind == "App" && e.regarding.uid == "u-9" && e.regarding.apiVersion == "doze.dev/v1alpha1")
+        #expect(e.type == "Normal" && e.reportingController == "doze.dev/controller" && e.action == "Scale")
     }
 
     @Test func secretDataIsBase64OnTheWire() {

@@ -7,7 +7,7 @@ import Testing
     let post = KubeRequest(method: .post, path: "/api/v1/namespaces/a/pods")
 
     @Test func retryDecisions() {
-        let p = RetryPolicy(maxRetries: 3, baseDelay: 0.2, maxDelay: 10)
+        let p = RequestRetryPolicy(maxRetries: 3, baseDelay: 0.2, maxDelay: 10)
         #expect(p.delay(after: 429, headers: ["retry-after": "7"], request: post, attempt: 0, random: 0) == 7)
         #expect(p.delay(after: 429, headers: ["retry-after": "600"], request: get, attempt: 0, random: 0) == 60)
         #expect(abs((p.delay(after: 503, headers: [:], request: get, attempt: 0, random: 0.5) ?? 0) - 0.15) < 1e-9)
@@ -17,6 +17,7 @@ import Testing
         #expect(p.delay(after: 500, headers: [:], request: get, attempt: 3, random: 0) == nil)
         #expect(p.delayAfterTransportError(request: get, attempt: 1, random: 1) == 0.4)
         #expect(p.delayAfterTransportError(request: post, attempt: 0, random: 0) == nil)
+        #expect(p.delayAfterTransportError(request: post, notSent: true, attempt: 0, random: 0) == 0.1)
         #expect(p.backoff(attempt: 20, random: 1) == 10)
     }
 

@@ -8,11 +8,11 @@ import Testing
 @Suite struct RateLimitTests {
     final class CountingTransport: HTTPTransport {
         let sent = Mutex<[KubeRequest]>([])
-        func send(_ request: KubeRequest) async throws -> HTTPResponse {
+        func send(_ request: KubeRequest) async throws -> TransportResponse {
             sent.withLock { $0.append(request) }
-            return HTTPResponse(status: 200, body: configMapJSON("cm", rv: "1").serializedBytes())
+            return TransportResponse(status: 200, body: configMapJSON("cm", rv: "1").serializedBytes())
         }
-        func stream(_ request: KubeRequest) async throws -> HTTPStream {
+        func stream(_ request: KubeRequest) async throws -> TransportStream {
             throw KubeError.transport("not used")
         }
     }

@@ -68,7 +68,7 @@ import Testing
         let before = server.requests.count
         let error = await #expect(throws: KubeError.self) { _ = try await api.patch("x", .merge(["a": 1])) }
         #expect(error?.statusCode == 503 && error?.isServerError == true)
-        #expect(server.requests.count - before == 1 + RetryPolicy().maxRetries)  // merge patches are idempotent
+        #expect(server.requests.count - before == 1 + RequestRetryPolicy().maxRetries)  // merge patches are idempotent
     }
 
     @Test func droppedConnectionIsRetriedForGetOnly() async throws {
@@ -89,6 +89,21 @@ import Testing
         }
         #expect(error?.isTransport == true)
         #expect(server.requests.filter { $0.method == "POST" }.count == 1)
+    }
+
+    /// A refused connection means the request never left, so even a create is tried again.
+    @Test func refusedConnectionIsRetriedForEveryVerb() async throws {
+        let server = try ScriptedServer { _, conn in conn.respond(200, json: [:]) }
+        let url = server.url
+        server.stop()  // the port is now closed: connections are refused
+        let clock = RecordingClock()
+        let client = KubeClient(transport: URLSessionTransport(server: url),
+                                options: ClientOptions(retry: RequestRetryPolicy(maxRetries: 2), clock: clock.clock))
+        let error = await #expect(throws: KubeError.self) {
+            _ = try await client.api(ConfigMap.self).create(ConfigMap(name: "x", namespace: "default"))
+        }
+        #expect(error?.isTransport == true && error?.isNotSent == true)
+        #expect(clock.recorded.count == 2)
     }
 
     @Test func unauthorizedInvalidatesCredentialsAndRetriesOnce() async throws {
@@ -188,6 +203,23 @@ import Testing
         #expect(r[1].headers["content-type"] == "application/apply-patch+yaml")
         #expect(r[1].rawQuery == "fieldManager=doze&force=true")
         #expect(r[2].path.hasSuffix("/web/status"))
+    }
+
+    @Test func allNamespacesHandleWritesToTheObjectsNamespace() async throws {
+        let server = try ScriptedServer { req, conn in conn.respond(200, json: configMapJSON("cm", rv: "2")) }
+        defer { server.stop() }
+        let all = makeClient(server).api(ConfigMap.self, namespace: nil)
+        var cm = ConfigMap(name: "cm", namespace: "team-b")
+        cm.metadata.resourceVersion = "1"
+        _ = try await all.replace(cm)
+        _ = try await all.replaceStatus(cm)
+        _ = try await all.apply(cm, fieldManager: "m")
+        _ = try await all.list()
+        await #expect(throws: KubeError.self) { _ = try await all.get("cm") }  // a name alone needs a namespace
+        #expect(server.requests.map(\.path) == [
+            "/api/v1/namespaces/team-b/configmaps/cm", "/api/v1/namespaces/team-b/configmaps/cm/status",
+            "/api/v1/namespaces/team-b/configmaps/cm", "/api/v1/configmaps",
+        ])
     }
 
     /// URLSession's request timeout is an idle timer in whole seconds; a request's own

@@ -42,7 +42,13 @@ import Testing
         let d = m.step(Input.event(.deleted(Self.cm("a", "21"))))
         #expect(Self.names(d.events) == ["delete:a"])
         // A clean end (timeoutSeconds) re-watches at once from the last revision.
-        #expect(m.step(Input.watchEnded).command == .watch(resourceVersion: "21"))
+        #expect(m.step(Input.watchEnded(events: 3, seconds: 0.1)).command == .watch(resourceVersion: "21"))
+        #expect(m.step(Input.watchEnded(events: 0, seconds: 290)).command == .watch(resourceVersion: "21"))
+        // Closed at once with nothing in it: back off rather than spin.
+        guard case .sleep = m.step(Input.watchEnded(events: 0, seconds: 0.01)).command else {
+            Issue.record("expected a sleep"); return
+        }
+        #expect(m.step(Input.slept).command == .watch(resourceVersion: "21"))
     }
 
     @Test func goneRelists() {
@@ -54,6 +60,18 @@ import Testing
         #expect(m.step(Input.watchFailed(Self.gone())).command == .list(continueToken: nil))
         let relisted = m.step(Input.listed(ObjectList(items: [Self.cm("x", "31")], resourceVersion: "31")))
         #expect(Self.names(relisted.events) == ["initStarted", "initApply:x", "initDone"])
+    }
+
+    @Test func resourceVersionTooLargeRelists() throws {
+        var m = WatcherMachine()
+        _ = m.step(Input.start)
+        _ = m.step(Input.listed(ObjectList(items: [], resourceVersion: "10")))
+        let tooLarge = KubeError.api(code: 504, body: Array(#"""
+            {"kind":"Status","code":504,"reason":"Timeout","message":"Too large resource version",
+             "details":{"causes":[{"reason":"ResourceVersionTooLarge","message":"Too large resource version"}]}}
+            """#.utf8))
+        #expect(tooLarge.isResourceVersionTooLarge && !tooLarge.isGone)
+        #expect(m.step(Input.watchFailed(tooLarge)).command == .list(continueToken: nil))
     }
 
     @Test func expiredContinueTokenRestartsTheList() {

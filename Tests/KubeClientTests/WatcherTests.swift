@@ -87,6 +87,25 @@ import Testing
         #expect(clock.recorded.allSatisfy { $0 >= 0.64 && $0 <= 0.96 })
     }
 
+    /// A consumer that stops iterating stops the watcher, which closes its watch connection.
+    @Test func stoppingTheConsumerClosesTheWatch() async throws {
+        let closed = AsyncSignal()
+        let server = try ScriptedServer { req, conn in
+            if req.query["watch"] == nil { conn.respond(200, json: listJSON([], rv: "1")); return }
+            conn.startChunked()
+            conn.writeLine(watchLine("ADDED", configMapJSON("a", rv: "2")))
+            WatcherTests.holdUntilClientLeaves(conn)
+            closed.signal()
+        }
+        defer { server.stop() }
+        let watcher = makeClient(server).api(ConfigMap.self).watcher()
+        for try await event in watcher { if case .apply = event { break } }
+        let start = Date()
+        let result = await closed.wait(upTo: 10)
+        #expect(result)
+        #expect(Date().timeIntervalSince(start) < 9)  // closed by the client, not by the 10 s bound
+    }
+
     @Test func goneOnWatchOpenRelistsAndErrorsBackOff() async throws {
         let server = try ScriptedServer { req, conn in
             switch req.index {

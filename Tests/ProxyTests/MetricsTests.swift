@@ -33,12 +33,17 @@ import Testing
             #"doze_proxy_upstream_errors_total{cause="reset"} 0"#,
             "# TYPE doze_proxy_open_connections gauge",
             "doze_proxy_open_connections 1",
-            "doze_proxy_connections_total 2",
             "doze_proxy_open_tunnels 1",
         ] {
             #expect(lines.contains(expected), "\(expected)\n--- in ---\n\(text)")
         }
         #expect(text.components(separatedBy: "# HELP doze_proxy_requests_total").count == 2, "HELP once per family")
+    }
+
+    @Test func openConnectionsCanComeFromTheListener() {
+        let m = ProxyMetrics(loops: 1)
+        m.countOpenConnections { 7 }
+        #expect(m.render().contains("\ndoze_proxy_open_connections 7\n"))
     }
 
     @Test func overflowingRoutesShareOneSeries() {

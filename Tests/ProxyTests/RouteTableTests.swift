@@ -87,4 +87,13 @@ func testRoute(_ host: String?, _ path: String, strip: Bool = false, _ upstreams
         #expect(reader.current().routes.count == 2)
         #expect(reader.current().generation > first.generation)
     }
+
+    @Test func waitingForTheFirstSnapshot() async {
+        let store = RouteTableStore()
+        async let waited: Void = store.waitUntilLoaded()
+        store.publish([testRoute(nil, "/")])
+        await waited
+        #expect(store.isLoaded)
+        await store.waitUntilLoaded()  // returns at once when already loaded
+    }
 }

@@ -7,12 +7,15 @@ int doze_curl_hook_version(void);
 
 /// Registers (or replaces) the TLS material for the origin of `url` (scheme://host:port, the
 /// default port filled in). NULL/0 pointers mean "not set". PEM bytes are copied.
+/// `server_name` (kubeconfig tls-server-name, may be NULL): the name sent in SNI and checked in
+/// the server's certificate; the request URL's host becomes that name and CURLOPT_CONNECT_TO
+/// sends the connection to the real host.
 /// Returns 0 on success, -1 if the URL has no usable origin or memory ran out.
 int doze_curl_hook_register(const char *url,
                             const unsigned char *ca, size_t ca_len,
                             const unsigned char *cert, size_t cert_len,
                             const unsigned char *key, size_t key_len,
-                            int insecure);
+                            int insecure, const char *server_name);
 
 /// Forgets the TLS material for the origin of `url`. Returns 1 if something was removed.
 int doze_curl_hook_unregister(const char *url);

@@ -33,6 +33,10 @@ int doze_listen(const char *host, int port, int reuseport, int backlog);
 int doze_accept(int fd, char *addr, size_t addrlen);
 /// Starts a non-blocking connect; returns the fd (the connect may still be in progress).
 int doze_connect(const char *host, int port);
+/// Resolves a host name to a numeric address string (blocking getaddrinfo; call off the loop).
+int doze_resolve(const char *host, char *out, size_t outlen);
+/// 1 when host is an IPv4 or IPv6 literal.
+int doze_is_ip_literal(const char *host);
 /// Pending socket error (SO_ERROR) as -errno, or 0.
 int doze_socket_error(int fd);
 /// The local port a socket is bound to.

@@ -15,7 +15,7 @@ public struct HTTPCoreError: Error, Sendable, Equatable, CustomStringConvertible
     /// The error is a timeout (a proxy answers 504 rather than 502).
     public var isTimeout: Bool { kind == .connectTimeout || kind == .responseTimeout }
     public var isConnectFailure: Bool {
-        if case .system(let call, _) = kind { return call == "connect" }
+        if case .system(let call, _) = kind { return call == "connect" || call.hasPrefix("resolve") }
         return kind == .connectTimeout
     }
 

@@ -25,7 +25,9 @@ final class Socket: LoopSelectable {
     let fd: Int32
     unowned let loop: EventLoop
     private(set) var token: UInt64 = 0
-    weak var delegate: SocketDelegate?
+    /// Strong on purpose: a weak reference would give every delegate a side table and send each
+    /// retain/release down the slow path. The cycle (owner ↔ socket) is broken by `close()`.
+    var delegate: SocketDelegate?
 
     var inbound: [UInt8]
     var inStart = 0

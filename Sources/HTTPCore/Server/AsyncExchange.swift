@@ -5,6 +5,8 @@ final class AsyncExchange {
     private var body: [UInt8] = []
     private var task: Task<Void, Never>?
     private var writableWaiter: CheckedContinuation<Void, Never>?
+    var streaming = false
+    var shutdownRequested = false
 
     private init(_ exchange: HTTPServerExchange) { self.exchange = exchange }
 
@@ -17,6 +19,11 @@ final class AsyncExchange {
         let state = AsyncExchange(exchange)
         exchange.onAbort = { state.aborted() }
         exchange.onWritable = { state.resumeWriter() }
+        // On shutdown a streamed body (a watch) ends cleanly instead of holding up the drain.
+        exchange.onShutdown = {
+            state.shutdownRequested = true
+            if state.streaming { state.aborted() }
+        }
         exchange.readBody(onData: { bytes in
             guard !exchange.isResponseStarted else { return }
             if state.body.count + bytes.count > maxBodyBytes {
@@ -56,7 +63,9 @@ final class AsyncExchange {
             loop.execute { me.value.exchange.respond(status: response.status, headers: response.headers, body: bytes) }
         case .stream(let stream):
             loop.execute {
+                me.value.streaming = true
                 me.value.exchange.sendHead(status: response.status, headers: response.headers, framing: .chunked)
+                if me.value.shutdownRequested { me.value.aborted() }
             }
             for await chunk in stream {
                 if Task.isCancelled { break }

@@ -208,6 +208,19 @@ final class HTTPServerConnection: SocketDelegate {
         context.connectionClosed(self)
     }
 
+    /// Closes a connection between requests. A response that just ended may still sit in the
+    /// outbound buffer (writes leave at the end of the loop iteration): send it first.
+    func closeIdle() {
+        if socket.pendingOutput > 0 { closeAfterFlush() } else { close() }
+    }
+
+    /// The server began draining: idle connections were closed already; tell a busy exchange.
+    func serverDraining() {
+        let notify = exchange?.onShutdown
+        exchange?.onShutdown = nil
+        notify?()
+    }
+
     /// Hands the socket to a tunnel: this connection stops parsing and forgets it.
     func detachForUpgrade() -> Socket {
         detached = true

@@ -27,6 +27,9 @@ public final class HTTPServerExchange {
     private var onEnd: ((HTTPHeaders) -> Void)?
     /// The client went away (or the exchange was aborted) before the response ended.
     public var onAbort: (() -> Void)?
+    /// The server is shutting down: a long-lived response (a watch, an event stream) should end
+    /// now rather than run into the grace period. Exchanges that finish on their own can ignore it.
+    public var onShutdown: (() -> Void)?
     /// The client's socket drained below the low-water mark after `isWritable` was false.
     public var onWritable: (() -> Void)?
 
@@ -227,6 +230,7 @@ public final class HTTPServerExchange {
         onEnd = nil
         onAbort = nil
         onWritable = nil
+        onShutdown = nil
     }
 
     static let continueBytes: [UInt8] = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)

@@ -29,6 +29,9 @@ final class ServerLoopContext: LoopSelectable {
         self.handler = handler
     }
 
+    /// A server dropped without being started still owns its listening socket.
+    deinit { if listenFD >= 0 && listenToken == 0 { _ = doze_close(listenFD) } }
+
     var connectionCount: Int { connections.count }
 
     /// Loop thread: starts accepting.
@@ -40,12 +43,26 @@ final class ServerLoopContext: LoopSelectable {
     func ready(_ events: UInt32) {
         for _ in 0..<64 {
             let fd = doze_accept(listenFD, &address, address.count)
-            if fd < 0 { return }  // EAGAIN, or EMFILE and friends: try again on the next wakeup
+            if fd == -24 || fd == -23 || fd == -105 || fd == -12 {
+                // EMFILE, ENFILE, ENOBUFS, ENOMEM: the listener stays readable, so a level-triggered
+                // loop would spin. Stop listening for a moment and let connections close.
+                backOff()
+                return
+            }
+            if fd < 0 { return }  // EAGAIN: drained
             let peer = String(decoding: address.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             let socket = Socket(fd: fd, loop: loop, maxInbound: configuration.maxInboundBuffer)
             let conn = HTTPServerConnection(socket: socket, remoteAddress: peer, context: self)
             connections[ObjectIdentifier(conn)] = conn
             counters.open.add(1, ordering: .relaxed)
+        }
+    }
+
+    private func backOff() {
+        guard listenFD >= 0 else { return }
+        loop.modify(fd: listenFD, token: listenToken, events: 0)
+        loop.schedule(afterNanoseconds: 100_000_000) { [self] in
+            if listenFD >= 0 { loop.modify(fd: listenFD, token: listenToken, events: UInt32(DOZE_EPOLLIN)) }
         }
     }
 
@@ -69,7 +86,9 @@ final class ServerLoopContext: LoopSelectable {
         draining = true
         self.onDrained = onDrained
         stopAccepting()
-        for conn in connections.values where conn.isIdle { conn.close() }
+        for conn in connections.values {
+            if conn.isIdle { conn.closeIdle() } else { conn.serverDraining() }
+        }
         if connections.isEmpty { finishDrain(); return }
         loop.schedule(afterNanoseconds: configuration.shutdownGraceNanoseconds) { [self] in
             for conn in connections.values { conn.close() }

@@ -52,9 +52,21 @@ public final class UpstreamPool {
         connect(address, callback)
     }
 
-    /// Opens a fresh connection, bypassing the idle set.
+    private lazy var resolver = HostResolver(loop: loop)
+
+    /// Opens a fresh connection, bypassing the idle set. Host names are resolved off the loop.
     public func connect(_ address: UpstreamAddress, _ callback: @escaping (Result<UpstreamConnection, HTTPCoreError>) -> Void) {
-        let fd = address.host.withCString { doze_connect($0, Int32(address.port)) }
+        resolver.resolve(address.host) { [self] result in
+            switch result {
+            case .failure(let e): callback(.failure(e))
+            case .success(let ip): connect(address, ip: ip, callback)
+            }
+        }
+    }
+
+    private func connect(_ address: UpstreamAddress, ip: String,
+                         _ callback: @escaping (Result<UpstreamConnection, HTTPCoreError>) -> Void) {
+        let fd = ip.withCString { doze_connect($0, Int32(address.port)) }
         guard fd >= 0 else {
             callback(.failure(.system("connect", fd)))
             return

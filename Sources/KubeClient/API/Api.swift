@@ -14,6 +14,21 @@ public struct Api<T: JSONView>: Sendable {
     public var resource: ResourceType { builder.resource }
     public var namespace: String? { builder.namespace }
 
+    /// The same kind in one namespace (from an all-namespaces handle).
+    public func namespaced(_ namespace: String) -> Api<T> {
+        Api(client: client, resource: resource, namespace: namespace)
+    }
+
+    /// Writes of a whole object through an all-namespaces handle go to the object's own
+    /// namespace (a controller watching every namespace writes back what it read).
+    func inNamespaceOf(_ object: T) -> Api<T> {
+        guard resource.namespaced, namespace == nil,
+              let ns = object.json[path: "metadata", "namespace"].string else { return self }
+        return namespaced(ns)
+    }
+
+    private func builder(for object: T) -> RequestBuilder { inNamespaceOf(object).builder }
+
     public func get(_ name: String) async throws -> T {
         try await object(builder.get(name))
     }
@@ -47,13 +62,13 @@ public struct Api<T: JSONView>: Sendable {
     }
 
     public func create(_ object: T, _ options: WriteOptions = WriteOptions()) async throws -> T {
-        try await self.object(builder.create(object.json, options))
+        try await self.object(builder(for: object).create(object.json, options))
     }
 
     /// PUT of the whole object, named by its `metadata.name`; its resourceVersion (if set) makes
     /// the write conditional (409 on a stale copy).
     public func replace(_ object: T, _ options: WriteOptions = WriteOptions()) async throws -> T {
-        try await self.object(builder.replace(try Self.name(of: object), object.json, options))
+        try await self.object(builder(for: object).replace(try Self.name(of: object), object.json, options))
     }
 
     public func patch(_ name: String, _ patch: Patch, _ options: WriteOptions = WriteOptions()) async throws -> T {
@@ -82,7 +97,8 @@ public struct Api<T: JSONView>: Sendable {
 
     /// PUT to `/status`: only the status part is kept by the server.
     public func replaceStatus(_ object: T, _ options: WriteOptions = WriteOptions()) async throws -> T {
-        try await self.object(builder.replaceSubresource("status", try Self.name(of: object), object.json, options))
+        try await self.object(
+            builder(for: object).replaceSubresource("status", try Self.name(of: object), object.json, options))
     }
 
     public func patchStatus(_ name: String, _ patch: Patch, _ options: WriteOptions = WriteOptions()) async throws -> T {
@@ -123,7 +139,7 @@ public struct Api<T: JSONView>: Sendable {
         return T(json: json)
     }
 
-    private static func name(of object: T) throws(KubeError) -> String {
+    static func name(of object: T) throws(KubeError) -> String {
         guard let name = object.json[path: "metadata", "name"].string, !name.isEmpty else {
             throw KubeError.invalidRequest("the object has no metadata.name")
         }
@@ -137,4 +153,24 @@ public enum DeleteResult<T: JSONView>: Sendable {
     case object(T)
     /// A Success Status: the object is gone.
     case status(Status)
+}
+
+extension Api where T: KubeObject {
+    /// Server-side apply of a whole typed object (its name from `metadata.name`): the fields it
+    /// sets become owned by `fieldManager`; `force` takes them from other managers. apiVersion
+    /// and kind are filled in when missing (apply needs them).
+    public func apply(_ object: T, fieldManager: String, force: Bool = false) async throws -> T {
+        var body = object
+        body.fillTypeMeta()
+        return try await inNamespaceOf(object)
+            .patch(try Self.name(of: object), .apply(body.json, fieldManager: fieldManager, force: force))
+    }
+
+    /// Server-side apply to `/status` (only `status` is kept by the server).
+    public func applyStatus(_ object: T, fieldManager: String, force: Bool = false) async throws -> T {
+        var body = object
+        body.fillTypeMeta()
+        return try await inNamespaceOf(object).patchStatus(try Self.name(of: object),
+                                     .apply(body.json, fieldManager: fieldManager, force: force))
+    }
 }

@@ -28,7 +28,7 @@ public final class KubeClient: Sendable {
         executor = RequestExecutor(
             transport: transport, auth: authorization,
             limiter: RateLimiter(qps: options.qps, burst: options.burst, clock: options.clock),
-            retry: options.retry, clock: options.clock, userAgent: options.userAgent)
+            retry: options.retry, clock: options.clock, userAgent: options.userAgent, onWarning: options.onWarning)
     }
 
     /// A typed handle on one kind in one namespace; nil namespace means all namespaces
@@ -48,7 +48,7 @@ public final class KubeClient: Sendable {
     }
 
     /// Sends a request; answers other than 2xx throw `KubeError`.
-    public func send(_ request: KubeRequest) async throws -> HTTPResponse {
+    public func send(_ request: KubeRequest) async throws -> TransportResponse {
         try await executor.send(request)
     }
 
@@ -63,7 +63,7 @@ public final class KubeClient: Sendable {
     }
 
     /// Opens a streaming request (a watch); a non-2xx head throws `KubeError`.
-    public func stream(_ request: KubeRequest) async throws -> HTTPStream {
+    public func stream(_ request: KubeRequest) async throws -> TransportStream {
         try await executor.stream(request)
     }
 

@@ -6,6 +6,7 @@ import Foundation
 /// `TLSHook` for this server, so requests made after `authorization()` present it.
 public actor ExecAuthorization: AuthorizationProvider {
     private let runner: ExecPluginRunner
+    private let needsTerminal: Bool
     private let apiVersion: String
     private let server: URL
     private let baseTLS: TLSOptions
@@ -25,6 +26,7 @@ public actor ExecAuthorization: AuthorizationProvider {
                                            cluster: config.provideClusterInfo ? cluster : nil)
         self.runner = ExecPluginRunner(config: config, execInfo: info, environment: environment)
         self.apiVersion = config.apiVersion
+        self.needsTerminal = config.interactiveMode == "Always"
         self.server = cluster.server
         self.baseTLS = cluster.tls
         self.now = now
@@ -51,6 +53,8 @@ public actor ExecAuthorization: AuthorizationProvider {
     }
 
     private func fetch() async throws -> ExecCredential {
+        // As client-go without a terminal on stdin: a plugin that must prompt cannot run.
+        if needsTerminal { throw ExecPluginError(.needsTerminal(command: runner.config.command)) }
         runs += 1
         let output = try await runner.run()
         let credential = try ExecCredential.decode(output, expectedVersion: apiVersion)

@@ -79,6 +79,7 @@ public struct ExecPluginError: Error, CustomStringConvertible, Equatable {
         case notFound(command: String, hint: String?)
         case failed(command: String, status: Int32)
         case badOutput(String)
+        case needsTerminal(command: String)
     }
     let kind: Kind
     init(_ kind: Kind) { self.kind = kind }
@@ -89,6 +90,8 @@ public struct ExecPluginError: Error, CustomStringConvertible, Equatable {
             return "exec plugin '\(command)' not found" + (hint.map { ": \($0)" } ?? "")
         case .failed(let command, let status):
             return "exec plugin '\(command)' exited with status \(status)"
+        case .needsTerminal(let command):
+            return "exec plugin '\(command)' has interactiveMode Always, but Doze has no terminal to offer"
         case .badOutput(let why):
             return "exec plugin gave an unusable ExecCredential: \(why)"
         }

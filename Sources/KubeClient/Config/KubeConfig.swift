@@ -62,16 +62,19 @@ public struct ExecConfig: Sendable, Equatable {
     public var apiVersion: String
     public var installHint: String?
     public var provideClusterInfo: Bool
+    /// `Never`, `IfAvailable` or `Always`. Doze never has a terminal to lend, so `Always` fails.
+    public var interactiveMode: String?
 
     public init(command: String, args: [String] = [], env: [String: String] = [:],
                 apiVersion: String = "client.authentication.k8s.io/v1", installHint: String? = nil,
-                provideClusterInfo: Bool = false) {
+                provideClusterInfo: Bool = false, interactiveMode: String? = nil) {
         self.command = command
         self.args = args
         self.env = env
         self.apiVersion = apiVersion
         self.installHint = installHint
         self.provideClusterInfo = provideClusterInfo
+        self.interactiveMode = interactiveMode
     }
 }
 

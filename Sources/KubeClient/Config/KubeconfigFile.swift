@@ -56,8 +56,8 @@ struct KubeconfigFile: Sendable {
         return file
     }
 
-    /// `clusters: [{name: x, cluster: {...}}]` → name → entry. Within one file a later entry
-    /// replaces an earlier one of the same name, as client-go's conversion does.
+    /// `clusters: [{name: x, cluster: {...}}]` → name → entry. A name twice in one file is an
+    /// error, as in client-go's conversion.
     private static func entries(_ root: JSON, _ key: String, body: String, path: String) throws -> [String: Entry] {
         let list: [JSON]
         switch root[key] {
@@ -73,6 +73,9 @@ struct KubeconfigFile: Sendable {
             let value = item[body]
             guard value.isNull || value.object != nil else {
                 throw KubeConfigError(.malformed(path: path, message: "\(key)[\(i)] (\(name)): \(body) must be a mapping"))
+            }
+            if out[name] != nil {
+                throw KubeConfigError(.malformed(path: path, message: "\(key): duplicate name '\(name)'"))
             }
             out[name] = Entry(name: name, body: value.isNull ? .object([:]) : value, file: path)
         }

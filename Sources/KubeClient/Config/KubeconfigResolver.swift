@@ -111,7 +111,8 @@ struct KubeconfigResolver {
         }
         return ExecConfig(command: command, args: args, env: env, apiVersion: apiVersion,
                           installHint: nonEmpty(exec["installHint"]),
-                          provideClusterInfo: KubeconfigValue.bool(exec["provideClusterInfo"]) ?? false)
+                          provideClusterInfo: KubeconfigValue.bool(exec["provideClusterInfo"]) ?? false,
+                          interactiveMode: nonEmpty(exec["interactiveMode"]))
     }
 
     /// `<name>-data` (base64) wins over `<name>` (a file path), as in client-go.

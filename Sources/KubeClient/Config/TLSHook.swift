@@ -16,7 +16,9 @@ import FoundationNetworking
 /// export `curl_multi_add_handle` (C target CCurlHook, linker flag in Package.swift), so the
 /// dynamic linker binds FoundationNetworking's call to it. The hook reads the easy handle's URL,
 /// sets CURLOPT_CAINFO_BLOB / SSLCERT_BLOB / SSLKEY_BLOB (or turns verification off) for the
-/// registered scheme://host:port, and calls libcurl's own function (dlsym RTLD_NEXT).
+/// registered scheme://host:port, and calls libcurl's own function (dlsym RTLD_NEXT). For a
+/// kubeconfig `tls-server-name` it also rewrites the URL's host to that name and points
+/// CURLOPT_CONNECT_TO at the real host, so SNI and the certificate check use the name.
 ///
 /// The risk: it relies on FoundationNetworking driving every transfer through libcurl's multi
 /// API, and on the linker flag reaching the final executable. If either changes, `install` throws
@@ -30,9 +32,11 @@ public enum TLSHook {
             _ = doze_curl_hook_unregister(url)
             return
         }
-        if let name = options.serverName, name.lowercased() != server.host?.lowercased() {
-            // libcurl has no option to verify against a name other than the URL's host.
-            throw TLSHookError(.serverNameUnsupported(name))
+        // tls-server-name: libcurl checks the URL's host, so the hook rewrites the URL's host to this
+        // name and connects to the real one with CURLOPT_CONNECT_TO (the Host header follows the name).
+        let serverName = options.serverName.flatMap { $0.lowercased() == server.host?.lowercased() ? nil : $0 }
+        if let name = serverName, name.contains(where: { ":/[]@ ".contains($0) }) {
+            throw TLSHookError(.badServerName(name))
         }
         if (options.clientCertificatePEM == nil) != (options.clientKeyPEM == nil) {
             throw TLSHookError(.incompleteClientCertificate)
@@ -42,7 +46,7 @@ public enum TLSHook {
             withBytes(options.clientCertificatePEM) { cert, certLen in
                 withBytes(options.clientKeyPEM) { key, keyLen in
                     doze_curl_hook_register(url, ca, caLen, cert, certLen, key, keyLen,
-                                            options.insecureSkipVerify ? 1 : 0)
+                                            options.insecureSkipVerify ? 1 : 0, serverName)
                 }
             }
         }
@@ -78,7 +82,7 @@ public enum TLSHook {
 public struct TLSHookError: Error, CustomStringConvertible, Equatable {
     enum Kind: Equatable {
         case notInterposed
-        case serverNameUnsupported(String)
+        case badServerName(String)
         case incompleteClientCertificate
         case badServerURL(String)
     }
@@ -90,8 +94,8 @@ public struct TLSHookError: Error, CustomStringConvertible, Equatable {
         case .notInterposed:
             return "TLS: this executable does not export curl_multi_add_handle, so URLSession cannot be "
                 + "given a CA or client certificate (link with --export-dynamic-symbol=curl_multi_add_handle)"
-        case .serverNameUnsupported(let n):
-            return "TLS: tls-server-name '\(n)' is not supported (URLSession's libcurl verifies the URL's host)"
+        case .badServerName(let n):
+            return "TLS: tls-server-name '\(n)' is not a host name"
         case .incompleteClientCertificate:
             return "TLS: a client certificate needs both the certificate and the key"
         case .badServerURL(let u):

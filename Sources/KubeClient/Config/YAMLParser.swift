@@ -38,7 +38,8 @@ struct YAMLParser {
         self.source = source
         var lines: [Line] = []
         // "\r\n" is one Character in Swift, so split on both.
-        var raws = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
+        let body = text.hasPrefix("\u{FEFF}") ? text.dropFirst() : Substring(text)  // a byte order mark
+        var raws = body.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
         if raws.count > 1, raws.last?.isEmpty == true { raws.removeLast() }  // the final newline
         for (i, raw) in raws.enumerated() {
             let line = raw.last == "\r" ? raw.dropLast() : raw

@@ -7,8 +7,9 @@ public struct KubeError: Error, Sendable, CustomStringConvertible {
     private enum Kind: Sendable {
         /// The server answered with an error status (or an ERROR watch event).
         case api(code: Int, status: Status)
-        /// No HTTP answer: connection failed, dropped, or timed out.
-        case transport(String)
+        /// No HTTP answer: connection failed, dropped, or timed out. `notSent`: the connection was
+        /// never made, so the server cannot have acted on the request.
+        case transport(String, notSent: Bool)
         /// A response that is not the JSON we expect.
         case decoding(String)
         /// A request that cannot be built (a namespaced object with no namespace).
@@ -30,7 +31,9 @@ public struct KubeError: Error, Sendable, CustomStringConvertible {
     }
 
     public static func api(code: Int, status: Status) -> KubeError { KubeError(.api(code: code, status: status)) }
-    public static func transport(_ message: String) -> KubeError { KubeError(.transport(message)) }
+    public static func transport(_ message: String, notSent: Bool = false) -> KubeError {
+        KubeError(.transport(message, notSent: notSent))
+    }
     public static func decoding(_ message: String) -> KubeError { KubeError(.decoding(message)) }
     public static func invalidRequest(_ message: String) -> KubeError { KubeError(.invalidRequest(message)) }
 
@@ -41,11 +44,13 @@ public struct KubeError: Error, Sendable, CustomStringConvertible {
     public var message: String {
         switch kind {
         case .api(_, let s): return s.message ?? ""
-        case .transport(let m), .decoding(let m), .invalidRequest(let m): return m
+        case .transport(let m, _), .decoding(let m), .invalidRequest(let m): return m
         }
     }
 
     public var isTransport: Bool { if case .transport = kind { return true } else { return false } }
+    /// A transport error from before the request left (connection refused, no such host).
+    public var isNotSent: Bool { if case .transport(_, true) = kind { return true } else { return false } }
     public var isDecoding: Bool { if case .decoding = kind { return true } else { return false } }
     public var isInvalidRequest: Bool { if case .invalidRequest = kind { return true } else { return false } }
 
@@ -55,6 +60,11 @@ public struct KubeError: Error, Sendable, CustomStringConvertible {
     public var isAlreadyExists: Bool { statusCode == 409 && reason == "AlreadyExists" }
     /// 410, or reason Expired/Gone: a resourceVersion or continue token too old. Relist.
     public var isGone: Bool { statusCode == 410 || reason == "Expired" || reason == "Gone" }
+    /// The server has not reached the asked resourceVersion (504 with cause
+    /// `ResourceVersionTooLarge`), as after an etcd restore: only a fresh list helps.
+    public var isResourceVersionTooLarge: Bool {
+        status?.details?.causes.contains { $0.reason == "ResourceVersionTooLarge" } ?? false
+    }
     public var isTooManyRequests: Bool { statusCode == 429 }
     public var isInvalid: Bool { statusCode == 422 }
     public var isForbidden: Bool { statusCode == 403 }
@@ -64,7 +74,7 @@ public struct KubeError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch kind {
         case .api(let code, let s): return "kubernetes API error \(code) \(s.reason ?? ""): \(s.message ?? "")"
-        case .transport(let m): return "kubernetes transport error: \(m)"
+        case .transport(let m, _): return "kubernetes transport error: \(m)"
         case .decoding(let m): return "kubernetes response not understood: \(m)"
         case .invalidRequest(let m): return "invalid kubernetes request: \(m)"
         }

@@ -15,7 +15,7 @@ public struct CustomResourceDefinition: KubeObject {
     public var versions: [String] {
         (json[path: "spec", "versions"].array ?? []).compactMap { $0["name"].string }
     }
-    public var conditions: [Condition] { ConditionsView(json: json["status"]).conditions }
+    public var conditions: [StatusCondition] { ConditionsView(json: json["status"]).conditions }
     /// True once the API server serves the new kind (`kubectl wait --for=condition=Established`).
     public var isEstablished: Bool { conditions[type: "Established"]?.isTrue ?? false }
 }
@@ -24,5 +24,5 @@ public struct CustomResourceDefinition: KubeObject {
 struct ConditionsView: JSONView {
     var json: JSON
     init(json: JSON) { self.json = json }
-    var conditions: [Condition] { views("conditions") }
+    var conditions: [StatusCondition] { views("conditions") }
 }

@@ -36,7 +36,7 @@ public struct DeploymentStatus: JSONView {
         get { int("unavailableReplicas") }
         set { set("unavailableReplicas", newValue) }
     }
-    public var conditions: [Condition] { get { views("conditions") } set { set("conditions", newValue) } }
+    public var conditions: [StatusCondition] { get { views("conditions") } set { set("conditions", newValue) } }
 }
 
 /// A pod template (Deployment `spec.template`): metadata plus a pod spec kept as JSON.

@@ -1,4 +1,5 @@
 import DozeJSON
+import Foundation
 
 /// events.k8s.io/v1 Event: the current Events API (`regarding`, `note`, `reportingController`).
 public struct Event: KubeObject {
@@ -65,5 +66,25 @@ public struct CoreEvent: KubeObject {
     public var reportingInstance: String? {
         get { string("reportingInstance") }
         set { set("reportingInstance", newValue) }
+    }
+}
+
+extension Event {
+    /// A new events.k8s.io/v1 Event about `regarding`, with every field the API server requires
+    /// on create. Named like client-go's recorder: `<object name>.<event time in hex nanoseconds>`,
+    /// in the object's namespace ("default" for cluster-scoped objects).
+    public init(regarding: ObjectReference, reason: String, note: String, type: String = "Normal",
+                action: String, reportingController: String, reportingInstance: String, eventTime: Date) {
+        let nanos = UInt64(max(0, eventTime.timeIntervalSince1970) * 1e9)
+        self.init(name: "\(regarding.name ?? "object").\(String(nanos, radix: 16))",
+                  namespace: regarding.namespace ?? "default")
+        self.regarding = regarding
+        self.reason = reason
+        self.note = String(note.prefix(1024))  // the API server rejects notes over 1 kB
+        self.type = type
+        self.action = action
+        self.reportingController = reportingController
+        self.reportingInstance = reportingInstance
+        self.eventTime = KubeTime.formatMicro(eventTime)
     }
 }

@@ -32,6 +32,6 @@ public struct PodStatus: JSONView {
     public var phase: String? { get { string("phase") } set { set("phase", newValue) } }
     public var podIP: String? { get { string("podIP") } set { set("podIP", newValue) } }
     public var podIPs: [String] { (json["podIPs"].array ?? []).compactMap { $0["ip"].string } }
-    public var conditions: [Condition] { get { views("conditions") } set { set("conditions", newValue) } }
+    public var conditions: [StatusCondition] { get { views("conditions") } set { set("conditions", newValue) } }
     public var isReady: Bool { conditions[type: "Ready"]?.isTrue ?? false }
 }

@@ -22,7 +22,8 @@ public struct Status: JSONView, CustomStringConvertible {
     public static func isStatus(_ json: JSON) -> Bool { json["kind"].string == "Status" }
 
     public var description: String {
-        "\(reason ?? "Failure") (\(code.map(String.init) ?? "?")): \(message ?? "")"
+        if status == "Success" { return "Success" }
+        return "\(reason ?? "Failure") (\(code.map(String.init) ?? "?")): \(message ?? "")"
     }
 }
 

@@ -4,15 +4,15 @@
 public protocol HTTPTransport: Sendable {
     /// Sends a request and reads the whole response. Throws a transport `KubeError` (or
     /// CancellationError) when no HTTP response arrives; any status code is a normal return.
-    func send(_ request: KubeRequest) async throws -> HTTPResponse
+    func send(_ request: KubeRequest) async throws -> TransportResponse
 
     /// Sends a request and returns as soon as the response head arrives; the body comes as
     /// lines (newline-delimited, without the newline) as fast as the server writes them. Ending
     /// the iteration (or cancelling the consuming task) closes the connection.
-    func stream(_ request: KubeRequest) async throws -> HTTPStream
+    func stream(_ request: KubeRequest) async throws -> TransportStream
 }
 
-public struct HTTPResponse: Sendable {
+public struct TransportResponse: Sendable {
     public var status: Int
     /// Header names in lower case.
     public var headers: [String: String]
@@ -27,7 +27,7 @@ public struct HTTPResponse: Sendable {
     public var isSuccess: Bool { (200..<300).contains(status) }
 }
 
-public struct HTTPStream: Sendable {
+public struct TransportStream: Sendable {
     public var status: Int
     public var headers: [String: String]
     public var lines: AsyncThrowingStream<[UInt8], any Error>

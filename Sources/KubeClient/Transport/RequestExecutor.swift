@@ -1,35 +1,37 @@
 /// Sends requests with the client's policies around a bare `HTTPTransport`: the rate limit,
 /// the Authorization header (a 401 invalidates the provider's cached credentials and retries
-/// once), the User-Agent, and retries per `RetryPolicy`.
+/// once), the User-Agent, and retries per `RequestRetryPolicy`.
 struct RequestExecutor: Sendable {
     let transport: any HTTPTransport
     let auth: any AuthorizationProvider
     let limiter: RateLimiter
-    let retry: RetryPolicy
+    let retry: RequestRetryPolicy
     let clock: KubeClock
     let userAgent: String
+    let onWarning: (@Sendable (String) -> Void)?
 
     /// Sends a request; a non-2xx final answer throws its `KubeError`.
-    func send(_ request: KubeRequest) async throws -> HTTPResponse {
+    func send(_ request: KubeRequest) async throws -> TransportResponse {
         try await execute(request) { prepared in
             let response = try await transport.send(prepared)
+            if let warning = response.headers["warning"] { onWarning?(warning) }
             return response.isSuccess ? .success(response) : .failure(response)
         }
     }
 
     /// Opens a stream; retries happen only until a 2xx head arrives, never mid-stream.
-    func stream(_ request: KubeRequest) async throws -> HTTPStream {
+    func stream(_ request: KubeRequest) async throws -> TransportStream {
         try await execute(request) { prepared in
             let stream = try await transport.stream(prepared)
             if (200..<300).contains(stream.status) { return .success(stream) }
             let body = try await stream.collectBody()
-            return .failure(HTTPResponse(status: stream.status, headers: stream.headers, body: body))
+            return .failure(TransportResponse(status: stream.status, headers: stream.headers, body: body))
         }
     }
 
     private enum Outcome<R: Sendable>: Sendable {
         case success(R)
-        case failure(HTTPResponse)
+        case failure(TransportResponse)
     }
 
     private func execute<R: Sendable>(_ request: KubeRequest,
@@ -43,7 +45,8 @@ struct RequestExecutor: Sendable {
             do {
                 outcome = try await attempt(prepared)
             } catch let error as KubeError where error.isTransport {
-                guard let delay = retry.delayAfterTransportError(request: request, attempt: retries,
+                guard let delay = retry.delayAfterTransportError(request: request, notSent: error.isNotSent,
+                                                                   attempt: retries,
                                                                    random: clock.random()) else { throw error }
                 retries += 1
                 try await clock.sleep(delay)

@@ -16,8 +16,8 @@ final class SessionDelegate: NSObject, URLSessionDataDelegate, Sendable {
         var status = 0
         var headers: [String: String] = [:]
         var body: [UInt8] = []
-        var buffered: CheckedContinuation<HTTPResponse, any Error>?
-        var head: CheckedContinuation<HTTPStream, any Error>?
+        var buffered: CheckedContinuation<TransportResponse, any Error>?
+        var head: CheckedContinuation<TransportStream, any Error>?
         var stream: LineStream?
         var lines: LineStream.Continuation?
         var splitter = LineSplitter()
@@ -25,13 +25,13 @@ final class SessionDelegate: NSObject, URLSessionDataDelegate, Sendable {
 
     private let tasks = Mutex<[Int: TaskState]>([:])
 
-    func registerBuffered(_ taskID: Int, _ continuation: CheckedContinuation<HTTPResponse, any Error>) {
+    func registerBuffered(_ taskID: Int, _ continuation: CheckedContinuation<TransportResponse, any Error>) {
         let state = TaskState()
         state.buffered = continuation
         tasks.withLock { $0[taskID] = state }
     }
 
-    func registerStreaming(_ taskID: Int, head: CheckedContinuation<HTTPStream, any Error>,
+    func registerStreaming(_ taskID: Int, head: CheckedContinuation<TransportStream, any Error>,
                            stream: LineStream, lines: LineStream.Continuation) {
         let state = TaskState()
         state.head = head
@@ -48,7 +48,7 @@ final class SessionDelegate: NSObject, URLSessionDataDelegate, Sendable {
             if let k = k as? String, let v = v as? String { headers[k.lowercased()] = v }
         }
         let status = http?.statusCode ?? 0
-        let ready: (CheckedContinuation<HTTPStream, any Error>, LineStream)? = tasks.withLock { map in
+        let ready: (CheckedContinuation<TransportStream, any Error>, LineStream)? = tasks.withLock { map in
             guard let state = map[dataTask.taskIdentifier] else { return nil }
             state.status = status
             state.headers = headers
@@ -58,7 +58,7 @@ final class SessionDelegate: NSObject, URLSessionDataDelegate, Sendable {
             return (head, stream)
         }
         if let (head, stream) = ready {
-            head.resume(returning: HTTPStream(status: status, headers: headers, lines: stream))
+            head.resume(returning: TransportStream(status: status, headers: headers, lines: stream))
         }
         completionHandler(.allow)
     }
@@ -83,7 +83,7 @@ final class SessionDelegate: NSObject, URLSessionDataDelegate, Sendable {
             if let failure {
                 buffered.resume(throwing: failure)
             } else {
-                buffered.resume(returning: HTTPResponse(status: state.status, headers: state.headers, body: state.body))
+                buffered.resume(returning: TransportResponse(status: state.status, headers: state.headers, body: state.body))
             }
         }
         if let lines = state.lines {
@@ -101,7 +101,9 @@ final class SessionDelegate: NSObject, URLSessionDataDelegate, Sendable {
     static func transportError(_ error: any Error) -> any Error {
         if let urlError = error as? URLError {
             if urlError.code == .cancelled { return CancellationError() }
-            return KubeError.transport("URLError \(urlError.code.rawValue): \(urlError.localizedDescription)")
+            let notSent: Set<URLError.Code> = [.cannotConnectToHost, .cannotFindHost, .dnsLookupFailed]
+            return KubeError.transport("URLError \(urlError.code.rawValue): \(urlError.localizedDescription)",
+                                       notSent: notSent.contains(urlError.code))
         }
         return KubeError.transport(String(describing: error))
     }

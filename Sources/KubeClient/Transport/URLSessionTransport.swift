@@ -39,7 +39,7 @@ public final class URLSessionTransport: HTTPTransport, Sendable {
         session.invalidateAndCancel()
     }
 
-    public func send(_ request: KubeRequest) async throws -> HTTPResponse {
+    public func send(_ request: KubeRequest) async throws -> TransportResponse {
         let urlRequest = try makeURLRequest(request)
         let task = session.dataTask(with: urlRequest)
         let box = TaskBox(task)
@@ -53,7 +53,7 @@ public final class URLSessionTransport: HTTPTransport, Sendable {
         }
     }
 
-    public func stream(_ request: KubeRequest) async throws -> HTTPStream {
+    public func stream(_ request: KubeRequest) async throws -> TransportStream {
         let urlRequest = try makeURLRequest(request)
         let task = session.dataTask(with: urlRequest)
         let box = TaskBox(task)

@@ -53,6 +53,8 @@ public struct Watcher<T: JSONView>: AsyncSequence, Sendable {
         var machine = WatcherMachine(seed: UInt64(clock.random() * Double(UInt32.max)))
         var step = machine.step(WatcherMachine.Input<T>.start)
         var stream: AsyncThrowingStream<WatchEvent<T>, any Error>.AsyncIterator?
+        var watchOpened = 0.0
+        var watchEvents = 0
         while !Task.isCancelled {
             for event in step.events { out.yield(event) }
             switch step.command {
@@ -68,6 +70,7 @@ public struct Watcher<T: JSONView>: AsyncSequence, Sendable {
                 stream = nil
                 do {
                     stream = try await api.watch(watchOptions(resourceVersion: rv)).makeAsyncIterator()
+                    (watchOpened, watchEvents) = (clock.now(), 0)
                     step = WatcherMachine.Step(events: [], command: .readWatch)
                 } catch let error as KubeError {
                     report(error)
@@ -76,10 +79,11 @@ public struct Watcher<T: JSONView>: AsyncSequence, Sendable {
             case .readWatch:
                 do {
                     if let event = try await stream?.next() {
+                        watchEvents += 1
                         if case .error(let error) = event { report(error) }
                         step = machine.step(.event(event))
                     } else {
-                        step = machine.step(.watchEnded)
+                        step = machine.step(.watchEnded(events: watchEvents, seconds: clock.now() - watchOpened))
                     }
                 } catch let error as KubeError {
                     report(error)

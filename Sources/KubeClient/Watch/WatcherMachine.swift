@@ -22,10 +22,12 @@ public enum WatcherEvent<T: JSONView>: Sendable {
 ///   the list at once; other list errors back off, then relist from scratch;
 /// - watch from the list's resourceVersion with bookmarks; every event and bookmark advances the
 ///   resourceVersion kept for resuming;
-/// - 410 Gone (as an HTTP answer or an ERROR event) → relist; other errors (HTTP, ERROR
+/// - 410 Gone (as an HTTP answer or an ERROR event), or a resourceVersion the server has not
+///   reached (504 ResourceVersionTooLarge, after an etcd restore) → relist; other errors (HTTP, ERROR
 ///   events, dropped connections, undecodable lines) → back off (0.8 s doubling to 30 s,
 ///   jittered), then watch again from the last resourceVersion; a clean end (the server's
-///   `timeoutSeconds`) → watch again at once;
+///   `timeoutSeconds`) → watch again at once, unless the watch lasted under a second with no
+///   event (then back off: something in between is closing watches);
 /// - the backoff resets on every success: a list page, an event, a clean end.
 public struct WatcherMachine: Sendable, Hashable {
     public enum Command: Sendable, Hashable {
@@ -41,8 +43,9 @@ public struct WatcherMachine: Sendable, Hashable {
         case listed(ObjectList<T>)
         case listFailed(KubeError)
         case event(WatchEvent<T>)
-        /// The watch stream ended without an error.
-        case watchEnded
+        /// The watch stream ended without an error, after `events` events (bookmarks included)
+        /// and `seconds` open.
+        case watchEnded(events: Int, seconds: Double)
         /// Opening the watch failed, or the stream broke.
         case watchFailed(KubeError)
         case slept
@@ -54,6 +57,9 @@ public struct WatcherMachine: Sendable, Hashable {
     }
 
     private enum AfterSleep: Hashable { case list, watch }
+
+    /// A clean end sooner than this, with no event, counts as a failure.
+    public static let shortWatch = 1.0
 
     /// The revision to resume watching from: the list's, then each event's and bookmark's.
     public private(set) var resourceVersion: String?
@@ -88,11 +94,14 @@ public struct WatcherMachine: Sendable, Hashable {
             return sleep(then: .list)
         case .event(let event):
             return handle(event)
-        case .watchEnded:
+        case .watchEnded(let events, let seconds):
+            // A watch closed at once with nothing in it is a fault somewhere in between (a proxy,
+            // a load balancer); re-watching at once would spin, so back off as client-go does.
+            if events == 0 && seconds < Self.shortWatch { return sleep(then: .watch) }
             backoff.reset()
             return Step(events: [], command: .watch(resourceVersion: resourceVersion ?? ""))
         case .watchFailed(let error):
-            return error.isGone ? relist() : sleep(then: .watch)
+            return Self.needsRelist(error) ? relist() : sleep(then: .watch)
         case .slept:
             switch afterSleep {
             case .list: return relist()
@@ -113,9 +122,12 @@ public struct WatcherMachine: Sendable, Hashable {
             advance(event)
             return Step(events: [], command: .readWatch)
         case .error(let error):
-            return error.isGone ? relist() : sleep(then: .watch)
+            return Self.needsRelist(error) ? relist() : sleep(then: .watch)
         }
     }
+
+    /// Errors a re-watch from the same resourceVersion cannot fix.
+    static func needsRelist(_ error: KubeError) -> Bool { error.isGone || error.isResourceVersionTooLarge }
 
     private mutating func advance<T>(_ event: WatchEvent<T>) {
         backoff.reset()

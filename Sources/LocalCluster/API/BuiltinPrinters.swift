@@ -15,6 +15,7 @@ enum BuiltinPrinters {
         case ("", "Pod"): return pod
         case ("apps", "Deployment"): return deployment
         case ("", "Service"): return service
+        case ("", "Node"): return node
         case ("", "Namespace"): return [name, text("Status") { $0["status"]["phase"].string }, age]
         case ("", "Secret"): return [name, text("Type") { $0["type"].string }, count("Data") { $0["data"].object?.count ?? 0 }, age]
         case ("", "ConfigMap"):
@@ -116,6 +117,24 @@ enum BuiltinPrinters {
             let s = (o["spec"]["selector"].object ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.string ?? "")" }
             return s.isEmpty ? "<none>" : s.joined(separator: ",")
         },
+    ]
+
+    static let node: [Column] = [
+        name,
+        text("Status") { o in
+            let ready = (o["status"]["conditions"].array ?? []).first { $0["type"] == "Ready" }?["status"].string
+            return ready == "True" ? "Ready" : "NotReady"
+        },
+        text("Roles") { _ in "<none>" },
+        age,
+        text("Version") { $0["status"]["nodeInfo"]["kubeletVersion"].string },
+        text("Internal-IP", priority: 1) { o in
+            (o["status"]["addresses"].array ?? []).first { $0["type"] == "InternalIP" }?["address"].string ?? "<none>"
+        },
+        text("External-IP", priority: 1) { _ in "<none>" },
+        text("OS-Image", priority: 1) { $0["status"]["nodeInfo"]["osImage"].string },
+        text("Kernel-Version", priority: 1) { $0["status"]["nodeInfo"]["kernelVersion"].string },
+        text("Container-Runtime", priority: 1) { $0["status"]["nodeInfo"]["containerRuntimeVersion"].string },
     ]
 
     static let pvc: [Column] = [

@@ -24,7 +24,21 @@ enum ProtobufBody {
         6: ("resourceVersion", .string), 11: ("labels", .map(.string)), 12: ("annotations", .map(.string)),
         13: ("ownerReferences", .messageList(ownerReference)), 14: ("finalizers", .stringList),
     ]
+    static let container: [Int: (String, Field)] = [
+        1: ("name", .string), 2: ("image", .string), 3: ("command", .stringList), 4: ("args", .stringList),
+        5: ("workingDir", .string), 6: ("ports", .messageList([1: ("name", .string), 3: ("containerPort", .int), 4: ("protocol", .string)])),
+        7: ("env", .messageList([1: ("name", .string), 2: ("value", .string)])), 14: ("imagePullPolicy", .string),
+    ]
+    static let podTemplate: [Int: (String, Field)] = [
+        1: ("metadata", .message(objectMeta)), 2: ("spec", .message([2: ("containers", .messageList(container))])),
+    ]
+    /// What `kubectl create deployment NAME --image=I [--replicas=N] [--port=P] [-- COMMAND]` sends.
+    static let deploymentSpec: [Int: (String, Field)] = [
+        1: ("replicas", .int), 2: ("selector", .message([1: ("matchLabels", .map(.string))])),
+        3: ("template", .message(podTemplate)), 4: ("strategy", .message([1: ("type", .string)])),
+    ]
     static let kinds: [String: [Int: (String, Field)]] = [
+        "Deployment": [1: ("metadata", .message(objectMeta)), 2: ("spec", .message(deploymentSpec))],
         "Namespace": [1: ("metadata", .message(objectMeta)), 2: ("spec", .message([1: ("finalizers", .stringList)]))],
         "ConfigMap": [1: ("metadata", .message(objectMeta)), 2: ("data", .map(.string)), 3: ("binaryData", .map(.bytes)),
                       4: ("immutable", .bool)],
@@ -55,7 +69,8 @@ enum ProtobufBody {
         while let (number, value) = reader.next() {
             guard let (name, field) = fields[number] else { continue }
             switch (field, value) {
-            case (.string, .bytes(let b)): obj[name] = .string(String(decoding: b, as: UTF8.self))
+            // proto2 sends unset strings as "", which JSON's omitempty would leave out.
+            case (.string, .bytes(let b)): if !b.isEmpty { obj[name] = .string(String(decoding: b, as: UTF8.self)) }
             case (.bytes, .bytes(let b)): obj[name] = .string(Data(b).base64EncodedString())
             case (.int, .varint(let v)): obj[name] = .int(Int64(bitPattern: v))
             case (.bool, .varint(let v)): obj[name] = .bool(v != 0)

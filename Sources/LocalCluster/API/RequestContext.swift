@@ -22,10 +22,10 @@ struct RequestContext {
         let name = target.name
         switch (method, name, target.subresource) {
         case ("GET", nil, nil):
-            if target.watchPrefix || query.bool("watch") { return try watch() }
+            if target.watchPrefix || (query.bool("watch") && query["watch"] != "false") { return try watch() }
             return try list()
         case ("GET", let n?, nil):
-            if target.watchPrefix { return try watch(name: n) }
+            if target.watchPrefix || (query.bool("watch") && query["watch"] != "false") { return try watch(name: n) }
             return try get(n)
         case ("GET", let n?, "status"?) where type.hasStatusSubresource: return try get(n)
         case ("GET", let n?, "scale"?) where type.scale != nil: return try getScale(n)

@@ -47,35 +47,22 @@ public struct ApplyError: Error, Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
-    /// Conflicts sorted by manager then field, with upstream's message layout.
+    /// Conflicts sorted by manager then field, in upstream's message layout: one line for a
+    /// single conflict, else a `conflicts with <manager>:` line per manager followed by `- <field>` lines.
     static func conflicts(_ list: [(manager: String, field: String)]) -> ApplyError {
         let sorted = list.sorted { ($0.manager, $0.field) < ($1.manager, $1.field) }
-        let plural = sorted.count == 1 ? "" : "s"
         let text: String
         if sorted.count == 1 {
-            text = "conflict with \(sorted[0].manager): \(sorted[0].field)"
+            text = "Apply failed with 1 conflict: conflict with \(sorted[0].manager): \(sorted[0].field)"
         } else {
-            var b = "conflicts with"
-            let managers = sorted.map(\.manager).reduce(into: [String]()) { if $0.last != $1 { $0.append($1) } }
-            for m in managers {
-                let fields = sorted.filter { $0.manager == m }.map(\.field)
-                if fields.count > 1 {
-                    b += " \(m):\n" + fields.map { "- \($0)\n" }.joined()
-                } else {
-                    b += " \(m): \(fields[0])\n"
-                }
+            var lines: [String] = []
+            var last: String?
+            for c in sorted {
+                if c.manager != last { lines.append("conflicts with \(c.manager):"); last = c.manager }
+                lines.append("- \(c.field)")
             }
-            text = b.trimmingWhitespace()
+            text = "Apply failed with \(sorted.count) conflicts: " + lines.joined(separator: "\n")
         }
-        return ApplyError(kind: .conflict, conflicts: sorted, message: "Apply failed with \(sorted.count) conflict\(plural): \(text)")
-    }
-}
-
-extension String {
-    func trimmingWhitespace() -> String {
-        var s = Substring(self)
-        while s.first?.isWhitespace == true { s = s.dropFirst() }
-        while s.last?.isWhitespace == true { s = s.dropLast() }
-        return String(s)
+        return ApplyError(kind: .conflict, conflicts: sorted, message: text)
     }
 }

@@ -63,6 +63,22 @@ enum BuiltinListTypes {
         }
     }
 
+    /// Structs and maps that server-side apply owns as a whole (`+structType=atomic`,
+    /// `+mapType=atomic` in the Go types): label selectors, node selectors, the env source
+    /// references, and each owner reference.
+    static func isAtomicMap(kind: String, path: [String]) -> Bool {
+        guard let field = path.last else { return false }
+        let parent = path.count >= 2 ? path[path.count - 2] : ""
+        switch field {
+        case "selector": return parent == "spec"
+        case "nodeSelector", "labelSelector", "namespaceSelector", "fieldRef", "resourceFieldRef",
+             "configMapKeyRef", "secretKeyRef":
+            return true
+        case "ownerReferences": return parent == "metadata"  // the elements of the list
+        default: return false
+        }
+    }
+
     /// Key fields that kube-apiserver defaults, so an applied element that leaves them out still
     /// matches the live element that has them (`protocol: TCP` on ports).
     static func defaultKeyValue(_ key: String) -> JSON? {

@@ -115,6 +115,24 @@ struct CELEvaluator {
         let receiver: JSON? = try target.map { (n) throws(Failure) in try eval(n) }
         let values = try args.map { (n) throws(Failure) in try eval(n) }
         switch (name, receiver, values.count) {
+        case ("string", nil, 1):
+            switch values[0] {
+            case .string: return values[0]
+            case .int(let i): return .string(String(i))
+            case .double(let d): return .string(String(d))
+            case .bool(let b): return .string(b ? "true" : "false")
+            default: throw Failure()
+            }
+        case ("int", nil, 1):
+            switch values[0] {
+            case .int: return values[0]
+            case .double(let d) where d.isFinite: return .int(Int64(d))
+            case .string(let t): guard let i = Int64(t) else { throw Failure() }; return .int(i)
+            default: throw Failure()
+            }
+        case ("double", nil, 1):
+            guard let d = values[0].double ?? values[0].string.flatMap(Double.init) else { throw Failure() }
+            return .double(d)
         case ("size", nil, 1): return .int(Int64(try size(values[0])))
         case ("size", let r?, 0): return .int(Int64(try size(r)))
         case ("startsWith", .string(let s)?, 1): guard let p = values[0].string else { throw Failure() }; return .bool(s.hasPrefix(p))

@@ -2,8 +2,9 @@ import DozeJSON
 
 /// The subset of CEL this server evaluates in `x-kubernetes-validations`: `self` and `oldSelf`,
 /// field selection and indexing, literals (int, double, string, bool, null, lists), `!`, `-`,
-/// `&&`, `||`, `? :`, comparisons, `in`, `+ - * / %`, `has()`, `size()`, the string methods
-/// `startsWith`, `endsWith`, `contains`, `matches`, and the `all`/`exists` macros.
+/// `&&`, `||`, `? :`, comparisons, `in`, `+ - * / %`, `has()`, `size()`, `int()`, `double()`,
+/// `string()`, the string methods `startsWith`, `endsWith`, `contains`, `matches`, and the
+/// `all`/`exists`/`exists_one` macros. `messageExpression` is evaluated with the same subset.
 /// A rule outside the subset fails to parse and is not evaluated; a rule whose evaluation hits an
 /// error (a missing field, a type mismatch) is skipped too, where upstream would report it.
 struct CELExpression: Sendable, Equatable {

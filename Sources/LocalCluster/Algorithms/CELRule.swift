@@ -5,6 +5,7 @@ import DozeJSON
 struct CELRule: Sendable, Equatable {
     let rule: String
     let message: String?
+    let messageExpression: CELExpression?
     let reason: String?
     let fieldPath: String?
     let expression: CELExpression?
@@ -13,6 +14,7 @@ struct CELRule: Sendable, Equatable {
         guard let rule = json["rule"].string else { return nil }
         self.rule = rule
         message = json["message"].string
+        messageExpression = json["messageExpression"].string.flatMap { try? CELExpression(parsing: $0) }
         reason = json["reason"].string
         fieldPath = json["fieldPath"].string
         expression = try? CELExpression(parsing: rule)
@@ -28,7 +30,9 @@ struct CELRule: Sendable, Equatable {
         guard let expression, case .bool(false)? = expression.evaluate(self: value, oldSelf: old) else { return nil }
         // The value shown is the schema type, as upstream does ("object", "string").
         let shown = JSON.string(schema.type ?? value.typeName)
-        let detail = message ?? "failed rule: \(rule)"
+        // messageExpression wins when it yields a non-empty string, as upstream; else message.
+        var detail = message ?? "failed rule: \(rule)"
+        if case .string(let m)? = messageExpression?.evaluate(self: value, oldSelf: old), !m.isEmpty { detail = m }
         var field = path
         if let fieldPath { field = path + (fieldPath.hasPrefix(".") ? fieldPath : "." + fieldPath) }
         var cause = FieldCause.invalid(field, shown, detail)

@@ -1,37 +1,47 @@
 import DozeJSON
 
 /// One step of a field path in server-side apply's field sets: a struct/map field (`f:`), a
-/// list element by its keys (`k:`), a set element by its value (`v:`), or an atomic position (`i:`).
-enum PathElement: Hashable, Sendable, Comparable {
-    case field(String)
-    case key(JSON)      // an object of the list-map key fields, e.g. {"name":"app"}
-    case value(JSON)
-    case index(Int)
-
+/// list element by its keys (`k:`), a set element by its value (`v:`), or an atomic position
+/// (`i:`). Stored as its FieldsV1 key, so sets of paths hash strings rather than JSON trees.
+struct PathElement: Hashable, Sendable, Comparable {
     /// The FieldsV1 key: `f:name`, `k:{"name":"app"}`, `v:"x"`, `i:0`.
-    var fieldsV1Key: String {
-        switch self {
-        case .field(let n): return "f:" + n
-        case .key(let k): return "k:" + k.serialized()
-        case .value(let v): return "v:" + v.serialized()
-        case .index(let i): return "i:\(i)"
-        }
+    let fieldsV1Key: String
+
+    enum Decoded {
+        case field(String)
+        case key(JSON)      // an object of the list-map key fields, e.g. {"name":"app"}
+        case value(JSON)
+        case index(Int)
     }
 
+    private init(_ key: String) { fieldsV1Key = key }
+
+    static func field(_ name: String) -> PathElement { PathElement("f:" + name) }
+    static func key(_ key: JSON) -> PathElement { PathElement("k:" + key.serialized()) }
+    static func value(_ value: JSON) -> PathElement { PathElement("v:" + value.serialized()) }
+    static func index(_ i: Int) -> PathElement { PathElement("i:\(i)") }
+
     init?(fieldsV1Key key: String) {
-        let body = String(key.dropFirst(2))
-        switch key.prefix(2) {
-        case "f:": self = .field(body)
-        case "k:": guard let k = try? JSON(parsing: body) else { return nil }; self = .key(k)
-        case "v:": guard let v = try? JSON(parsing: body) else { return nil }; self = .value(v)
-        case "i:": guard let i = Int(body) else { return nil }; self = .index(i)
-        default: return nil
+        guard ["f:", "k:", "v:", "i:"].contains(key.prefix(2)) else { return nil }
+        self.init(key)
+        if case .index(-1) = decoded, key != "i:-1" { return nil }
+    }
+
+    var isField: Bool { fieldsV1Key.hasPrefix("f:") }
+
+    var decoded: Decoded {
+        let body = String(fieldsV1Key.dropFirst(2))
+        switch fieldsV1Key.prefix(2) {
+        case "f:": return .field(body)
+        case "k:": return .key((try? JSON(parsing: body)) ?? .null)
+        case "v:": return .value((try? JSON(parsing: body)) ?? .null)
+        default: return .index(Int(body) ?? -1)
         }
     }
 
     /// As conflict messages print it: `.spec`, `[name="app"]`, `[="x"]`, `[0]`.
     var pathString: String {
-        switch self {
+        switch decoded {
         case .field(let n): return "." + n
         case .key(let k):
             let members = (k.object ?? [:]).sorted { $0.key < $1.key }
@@ -50,10 +60,31 @@ typealias FieldPathSteps = [PathElement]
 /// to a list element, as structured-merge-diff records them. Parent maps are implied.
 struct FieldSet: Equatable, Sendable {
     var paths: Set<FieldPathSteps> = []
+    /// For a set taken from an object: the value at each leaf, so comparisons need no lookups.
+    private(set) var leafValues: [FieldPathSteps: JSON]?
 
     init(_ paths: Set<FieldPathSteps> = []) { self.paths = paths }
 
+    init(paths: Set<FieldPathSteps>, leafValues: [FieldPathSteps: JSON]) {
+        self.paths = paths
+        self.leafValues = leafValues
+    }
+
+    static func == (a: FieldSet, b: FieldSet) -> Bool { a.paths == b.paths }
+
     var isEmpty: Bool { paths.isEmpty }
+
+    /// The members nothing else in the set extends: scalars, atomic values, and list elements
+    /// owned whole. Only these have a value to compare (an element with owned fields inside it
+    /// is not itself "changed" when one of them changes).
+    var leaves: Set<FieldPathSteps> {
+        if let leafValues { return Set(leafValues.keys) }
+        var inner: Set<FieldPathSteps> = []
+        for path in paths where path.count > 1 {
+            for n in 1..<path.count { inner.insert(Array(path.prefix(n))) }
+        }
+        return paths.subtracting(inner)
+    }
 
     static func pathString(_ path: FieldPathSteps) -> String { path.map(\.pathString).joined() }
 

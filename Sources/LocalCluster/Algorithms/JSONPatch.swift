@@ -1,7 +1,8 @@
 import DozeJSON
 
 /// JSON patch (RFC 6902): `add`, `remove`, `replace`, `move`, `copy` and `test`, applied in
-/// order; the whole patch fails if one operation fails.
+/// order; the whole patch fails if one operation fails. Array indices may be negative (from the
+/// end), as in the json-patch library kube-apiserver uses.
 ///
 /// Errors follow kube-apiserver: a body that is not an array of objects is 400; an operation that
 /// cannot be applied (failed `test`, missing path, bad index, unknown op) is 422 `Invalid` with the
@@ -92,7 +93,7 @@ public enum JSONPatch {
         case .array(var items):
             if last == "-" {
                 items.append(value)
-            } else if let i = JSONPointer.arrayIndex(last), i <= items.count {
+            } else if let i = JSONPointer.arrayIndex(last, count: items.count, allowEnd: true) {
                 items.insert(value, at: i)
             } else {
                 throw .unprocessable("Unable to access invalid index: \(last): invalid index referenced")
@@ -106,15 +107,18 @@ public enum JSONPatch {
 
     private static func remove(at path: JSONPointer, in doc: JSON) throws(PatchError) -> JSON {
         guard let parentPointer = path.parent, let last = path.tokens.last,
-              let parent = parentPointer.resolve(in: doc), path.resolve(in: doc) != nil
-        else { throw .unprocessable("Unable to remove nonexistent key: \(path.tokens.last ?? ""): missing value") }
+              let parent = parentPointer.resolve(in: doc)
+        else { throw .unprocessable("remove operation does not apply: doc is missing path: \"\(path.text)\": missing value") }
+        guard path.resolve(in: doc) != nil else {
+            throw .unprocessable("Unable to remove nonexistent key: \(last): missing value")
+        }
         let updated: JSON
         switch parent {
         case .object(var members):
             members.removeValue(forKey: last)
             updated = .object(members)
         case .array(var items):
-            items.remove(at: JSONPointer.arrayIndex(last)!)  // resolve() checked the index
+            items.remove(at: JSONPointer.arrayIndex(last, count: items.count)!)  // resolve() checked the index
             updated = .array(items)
         default:
             throw .unprocessable("Unable to remove nonexistent key: \(last): missing value")
@@ -133,7 +137,7 @@ public enum JSONPatch {
             members[first] = try set(value, at: tokens.dropFirst(), in: child, path: path)
             return .object(members)
         case .array(var items):
-            guard let i = JSONPointer.arrayIndex(first), items.indices.contains(i) else {
+            guard let i = JSONPointer.arrayIndex(first, count: items.count) else {
                 throw .unprocessable("Unable to access invalid index: \(first): invalid index referenced")
             }
             items[i] = try set(value, at: tokens.dropFirst(), in: items[i], path: path)

@@ -32,11 +32,14 @@ struct JSONPointer: Sendable, Equatable {
         token.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
     }
 
-    /// An array index token: digits without a leading zero (RFC 6901 §4).
-    static func arrayIndex(_ token: String) -> Int? {
-        guard !token.isEmpty, token.allSatisfy(\.isASCII), token.allSatisfy(\.isNumber) else { return nil }
-        if token.count > 1 && token.hasPrefix("0") { return nil }
-        return Int(token)
+    /// The position an index token names in an array of `count` elements, as kube-apiserver's
+    /// json-patch library reads it: a decimal integer (leading zeros and a sign accepted), and a
+    /// negative index counting from the end (`-1` is the last element). Nil when out of range;
+    /// `allowEnd` admits `count` itself (insertion at the end).
+    static func arrayIndex(_ token: String, count: Int, allowEnd: Bool = false) -> Int? {
+        guard let raw = Int(token) else { return nil }
+        let i = raw < 0 ? raw + count : raw
+        return i >= 0 && (i < count || (allowEnd && i == count)) ? i : nil
     }
 
     /// The value the pointer names, or nil when some step is missing.
@@ -48,7 +51,7 @@ struct JSONPointer: Sendable, Equatable {
                 guard let next = members[token] else { return nil }
                 current = next
             case .array(let items):
-                guard let i = JSONPointer.arrayIndex(token), items.indices.contains(i) else { return nil }
+                guard let i = JSONPointer.arrayIndex(token, count: items.count) else { return nil }
                 current = items[i]
             default:
                 return nil

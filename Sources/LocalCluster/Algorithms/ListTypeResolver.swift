@@ -21,9 +21,10 @@ struct ListTypeResolver: Sendable {
         }
     }
 
-    /// Whether a map is owned as a whole (`x-kubernetes-map-type: atomic`).
+    /// Whether a map is owned as a whole (built-in atomic structs, `x-kubernetes-map-type: atomic`).
     func isAtomicMap(_ path: [String]) -> Bool {
-        guard !BuiltinListTypes.kinds.contains(kind), let node = schemaNode(path) else { return false }
+        if BuiltinListTypes.kinds.contains(kind) { return BuiltinListTypes.isAtomicMap(kind: kind, path: path) }
+        guard let node = schemaNode(path) else { return false }
         return node.mapType == "atomic"
     }
 

@@ -30,14 +30,13 @@ public enum ManagedFields {
         let after = fields.fieldSet(of: new)
         let changed = after.paths.filter { path in
             guard before.paths.contains(path) else { return true }
-            guard case .field? = path.last else { return false }
-            let a = fields.value(at: path, in: old ?? .null), b = fields.value(at: path, in: new)
-            return !(a.map { x in b.map { x.jsonEquals($0) } ?? false } ?? false)
+            guard let b = after.leafValues?[path] else { return false }
+            return !(before.leafValues?[path].map { $0.jsonEquals(b) } ?? false)
         }
 
         for i in entries.indices {
             entries[i].fields.paths.subtract(changed)
-            entries[i].fields.paths.formIntersection(after.paths)
+            entries[i].fields.paths = entries[i].fields.paths.filter { after.paths.contains($0) || fields.value(at: $0, in: new) != nil }
         }
         if !changed.isEmpty {
             let apiVersion = new["apiVersion"].string ?? ""

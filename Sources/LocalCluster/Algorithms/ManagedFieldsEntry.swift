@@ -45,11 +45,11 @@ struct ManagedFieldsEntry: Sendable, Equatable {
     }
 
     /// How conflict messages name this manager: `"kubectl"` for Apply, `"mgr" using apps/v1`
-    /// for Update, plus ` with subresource "status"` for subresource writes.
+    /// for Update, `"mgr" with subresource "scale" using apps/v1` for subresource writes.
     var printedName: String {
         var s = JSON.goQuote(manager)
-        if operation != "Apply" { s += " using \(apiVersion)" }
         if let subresource, !subresource.isEmpty { s += " with subresource \(JSON.goQuote(subresource))" }
+        if operation != "Apply" { s += " using \(apiVersion)" }
         return s
     }
 
@@ -58,8 +58,16 @@ struct ManagedFieldsEntry: Sendable, Equatable {
     }
 
     /// The entries as stored, or `.null` when there are none (so setting it removes the key).
+    /// Upstream's order: Apply before Update, then by time, manager and apiVersion.
     static func serialize(_ entries: [ManagedFieldsEntry]) -> JSON {
-        let kept = entries.filter { !$0.fields.isEmpty }
+        let kept = entries.filter { !$0.fields.isEmpty }.enumerated().sorted { a, b in
+            let (p, q) = (a.element, b.element)
+            if p.operation != q.operation { return p.operation < q.operation }
+            if p.time != q.time { return p.time < q.time }
+            if p.manager != q.manager { return p.manager < q.manager }
+            if p.apiVersion != q.apiVersion { return p.apiVersion < q.apiVersion }
+            return a.offset < b.offset
+        }.map(\.element)
         return kept.isEmpty ? .null : .array(kept.map(\.json))
     }
 }

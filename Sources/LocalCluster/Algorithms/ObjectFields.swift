@@ -11,46 +11,57 @@ struct ObjectFields {
         "deletionTimestamp", "deletionGracePeriodSeconds", "managedFields",
     ]
 
-    /// The fields `obj` sets, leaving out apiVersion, kind and the server-owned metadata.
+    /// The fields `obj` sets, leaving out apiVersion, kind and the server-owned metadata, with
+    /// the value at each leaf.
     func fieldSet(of obj: JSON) -> FieldSet {
-        var paths: Set<FieldPathSteps> = []
+        var c = Collector()
         guard case .object(let members) = obj else { return FieldSet() }
         for (name, value) in members where name != "apiVersion" && name != "kind" {
             if name == "metadata", case .object(var meta) = value {
                 for ignored in Self.ignoredMetadata { meta.removeValue(forKey: ignored) }
                 if meta.isEmpty { continue }
-                collect(.object(meta), steps: [.field(name)], names: [name], into: &paths)
+                collect(.object(meta), steps: [.field(name)], names: [name], into: &c)
             } else {
-                collect(value, steps: [.field(name)], names: [name], into: &paths)
+                collect(value, steps: [.field(name)], names: [name], into: &c)
             }
         }
-        return FieldSet(paths)
+        return FieldSet(paths: c.paths, leafValues: c.leaves)
     }
 
-    private func collect(_ value: JSON, steps: FieldPathSteps, names: [String], into paths: inout Set<FieldPathSteps>) {
+    private struct Collector {
+        var paths: Set<FieldPathSteps> = []
+        var leaves: [FieldPathSteps: JSON] = [:]
+
+        mutating func leaf(_ path: FieldPathSteps, _ value: JSON) {
+            paths.insert(path)
+            leaves[path] = value
+        }
+    }
+
+    private func collect(_ value: JSON, steps: FieldPathSteps, names: [String], into c: inout Collector) {
         switch value {
         case .object(let members) where !members.isEmpty && !resolver.isAtomicMap(names):
             for (name, child) in members where !child.isNull {
-                collect(child, steps: steps + [.field(name)], names: names + [name], into: &paths)
+                collect(child, steps: steps + [.field(name)], names: names + [name], into: &c)
             }
         case .array(let items):
             switch resolver.strategy(names) {
             case .atomic:
-                paths.insert(steps)
+                c.leaf(steps, value)
             case .set:
-                if items.isEmpty { paths.insert(steps) }
-                for item in items { paths.insert(steps + [.value(item)]) }
+                if items.isEmpty { c.leaf(steps, value) }
+                for item in items { c.leaf(steps + [.value(item)], item) }
             case .map(_, let keys):
-                if items.isEmpty { paths.insert(steps) }
+                if items.isEmpty { c.leaf(steps, value) }
                 for item in items {
                     guard let key = resolver.key(of: item, keys: keys) else { continue }
                     let itemSteps = steps + [.key(key)]
-                    paths.insert(itemSteps)
-                    collect(item, steps: itemSteps, names: names, into: &paths)
+                    c.paths.insert(itemSteps)
+                    collect(item, steps: itemSteps, names: names, into: &c)
                 }
             }
         default:
-            paths.insert(steps)
+            c.leaf(steps, value)
         }
     }
 
@@ -59,7 +70,7 @@ struct ObjectFields {
         var current = obj
         var names: [String] = []
         for step in path {
-            switch step {
+            switch step.decoded {
             case .field(let n):
                 guard let next = current.object?[n] else { return nil }
                 names.append(n)
@@ -84,7 +95,7 @@ struct ObjectFields {
     func removing(_ path: FieldPathSteps, from obj: JSON, names: [String] = []) -> JSON {
         guard let step = path.first else { return obj }
         let rest = Array(path.dropFirst())
-        switch step {
+        switch step.decoded {
         case .field(let n):
             guard case .object(var members) = obj, let child = members[n] else { return obj }
             if rest.isEmpty { members.removeValue(forKey: n) } else { members[n] = removing(rest, from: child, names: names + [n]) }

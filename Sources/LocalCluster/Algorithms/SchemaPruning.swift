@@ -13,6 +13,13 @@ extension StructuralSchema {
         return (pruned, unknown.sorted())
     }
 
+    /// Pruning of a value that is not a whole resource (a default), from this node down.
+    func pruneValue(_ value: JSON) -> (JSON, unknown: [String]) {
+        var unknown: [String] = []
+        let pruned = pruneNode(value, path: "", isResource: false, into: &unknown)
+        return (pruned, unknown.sorted())
+    }
+
     private func pruneNode(_ value: JSON, path: String, isResource: Bool, into unknown: inout [String]) -> JSON {
         switch value {
         case .object(let members):

@@ -18,8 +18,9 @@ import DozeJSON
 /// Simplified: built-in kinds are not type-checked field by field (only their list keys are
 /// known, from `BuiltinListTypes`), so an unknown field in a built-in apply body is merged
 /// rather than rejected; key fields with a server default (`protocol`) are matched as if
-/// defaulted; maps are granular except CRD `x-kubernetes-map-type: atomic`; the status of kinds
-/// with a status subresource is not reset here (the handler drops it before calling); no
+/// defaulted; maps are granular except CRD `x-kubernetes-map-type: atomic` and the built-in
+/// atomic structs (selectors, env refs, owner references); the status of kinds with a status
+/// subresource is not reset here (the handler drops it before calling); no
 /// version conversion of field sets and no cap on the number of Update managers (upstream folds
 /// old ones into `ancient-changes`); managedFields sent in the apply body are ignored.
 public enum ServerSideApply {
@@ -30,70 +31,92 @@ public enum ServerSideApply {
         let fields = ObjectFields(resolver: ListTypeResolver(kind: kind, schema: schema))
         var intent = dropNulls(applied)
         intent[path: "metadata", "managedFields"] = .null
+        if let schema, let first = schema.prune(intent).unknown.first {
+            throw .typedPatch(intent, ".\(first): field not declared in schema")
+        }
         let appliedSet = fields.fieldSet(of: intent)
         let base = live ?? .emptyObject
-        var entries = ManagedFieldsEntry.parse(base["metadata"]["managedFields"])
-        if let live, entries.isEmpty {
-            // An object nobody has recorded ownership of: upstream attributes its fields to a
-            // `before-first-apply` Update manager, so a first apply can conflict with them.
-            let existing = fields.fieldSet(of: live)
-            if !existing.isEmpty {
-                entries.append(ManagedFieldsEntry(manager: "before-first-apply", operation: "Update",
-                                                  apiVersion: live["apiVersion"].string ?? "", time: time, subresource: nil, fields: existing))
-            }
-        }
+        var entries = ownership(of: live, fields: fields, time: time)
         let mine = entries.firstIndex { $0.isSame(manager: manager, operation: "Apply", subresource: subresource) }
 
-        if let schema {
-            let unknown = schema.prune(intent).unknown
-            if let first = unknown.first { throw .typedPatch(intent, ".\(first): field not declared in schema") }
-        }
-        let merged0: JSON
-        do { merged0 = try ApplyMerge(fields: fields).merge(base, intent, names: [], at: "") } catch {
+        var merged: JSON
+        do { merged = try ApplyMerge(fields: fields).merge(base, intent, names: [], at: "") } catch {
             throw .typedPatch(intent, error.problem)
         }
-        var merged = merged0
-
-        // Conflicts: fields others own whose value this apply changes.
-        var conflicts: [(entry: Int, path: FieldPathSteps)] = []
-        for (i, entry) in entries.enumerated() where i != mine {
-            for path in entry.fields.paths.intersection(appliedSet.paths) {
-                guard case .field? = path.last else { continue }
-                let before = fields.value(at: path, in: base), after = fields.value(at: path, in: merged)
-                if let before, let after, before.jsonEquals(after) { continue }
-                if before == nil && after == nil { continue }
-                conflicts.append((i, path))
-            }
-        }
+        let conflicts = findConflicts(entries, except: mine, applied: appliedSet, live: base, merged: merged, fields: fields)
         if !conflicts.isEmpty && !force {
             throw .conflicts(conflicts.map { (entries[$0.entry].printedName, FieldSet.pathString($0.path)) })
         }
         for c in conflicts { entries[c.entry].fields.paths.remove(c.path) }
-
-        // Fields this manager applied before and no longer applies go, unless someone else owns them.
         if let mine {
-            let othersOwn = entries.enumerated().filter { $0.offset != mine }.reduce(into: Set<FieldPathSteps>()) { $0.formUnion($1.element.fields.paths) }
-            let dropped = entries[mine].fields.paths.subtracting(appliedSet.paths).subtracting(othersOwn)
-            // Remove the outermost dropped paths only: an element goes with everything inside it.
-            let outermost = dropped.filter { path in !dropped.contains { $0.count < path.count && Array(path.prefix($0.count)) == $0 } }
-            for path in outermost where !othersOwnBelow(path, othersOwn) {
-                merged = fields.removing(path, from: merged)
-            }
+            merged = removeDropped(entries, mine: mine, applied: appliedSet, from: merged, fields: fields)
         }
 
         let entry = ManagedFieldsEntry(manager: manager, operation: "Apply", apiVersion: intent["apiVersion"].string ?? "",
                                        time: time, subresource: subresource, fields: appliedSet)
         if let mine { entries[mine] = entry } else { entries.append(entry) }
+        // Ownership of fields that no longer exist goes (inner maps exist without being members).
+        let finalPaths = fields.fieldSet(of: merged).paths
         for i in entries.indices {
-            entries[i].fields.paths = entries[i].fields.paths.filter { fields.value(at: $0, in: merged) != nil }
+            entries[i].fields.paths = entries[i].fields.paths.filter { finalPaths.contains($0) || fields.value(at: $0, in: merged) != nil }
         }
         merged[path: "metadata", "managedFields"] = ManagedFieldsEntry.serialize(entries)
         return merged
     }
 
-    /// A list element or map is kept when another manager still owns a field inside it.
-    private static func othersOwnBelow(_ path: FieldPathSteps, _ owned: Set<FieldPathSteps>) -> Bool {
-        owned.contains { $0.count > path.count && Array($0.prefix(path.count)) == path }
+    /// The recorded owners of `live`. An object nobody has recorded ownership of gets a
+    /// `before-first-apply` Update manager for its fields, as upstream does, so a first apply
+    /// can conflict with them.
+    private static func ownership(of live: JSON?, fields: ObjectFields, time: String) -> [ManagedFieldsEntry] {
+        guard let live else { return [] }
+        let entries = ManagedFieldsEntry.parse(live["metadata"]["managedFields"])
+        let existing = fields.fieldSet(of: live)
+        guard entries.isEmpty, !existing.isEmpty else { return entries }
+        return [ManagedFieldsEntry(manager: "before-first-apply", operation: "Update", apiVersion: live["apiVersion"].string ?? "",
+                                   time: time, subresource: nil, fields: existing)]
+    }
+
+    /// Fields other managers own whose value this apply changes.
+    private static func findConflicts(
+        _ entries: [ManagedFieldsEntry], except mine: Int?, applied: FieldSet, live: JSON, merged: JSON, fields: ObjectFields
+    ) -> [(entry: Int, path: FieldPathSteps)] {
+        let appliedLeaves = applied.leaves
+        let liveSet = fields.fieldSet(of: live), mergedSet = fields.fieldSet(of: merged)
+        func valueAt(_ path: FieldPathSteps, _ set: FieldSet, _ obj: JSON) -> JSON? {
+            set.leafValues?[path] ?? fields.value(at: path, in: obj)
+        }
+        var conflicts: [(entry: Int, path: FieldPathSteps)] = []
+        for (i, entry) in entries.enumerated() where i != mine {
+            for path in entry.fields.paths.intersection(appliedLeaves) {
+                let before = valueAt(path, liveSet, live), after = valueAt(path, mergedSet, merged)
+                if let before, let after, before.jsonEquals(after) { continue }
+                if before == nil && after == nil { continue }
+                conflicts.append((i, path))
+            }
+        }
+        return conflicts
+    }
+
+    /// Removes what this manager applied before and no longer applies, unless another manager
+    /// owns it (or something inside it), or this apply still sets something inside it (an empty
+    /// list or map that now has members). An element goes with everything inside it.
+    private static func removeDropped(
+        _ entries: [ManagedFieldsEntry], mine: Int, applied: FieldSet, from merged: JSON, fields: ObjectFields
+    ) -> JSON {
+        var othersOwn = Set<FieldPathSteps>()
+        for (i, e) in entries.enumerated() where i != mine { othersOwn.formUnion(e.fields.paths) }
+        let dropped = entries[mine].fields.paths.subtracting(applied.paths).subtracting(othersOwn)
+        let outermost = dropped.filter { path in !dropped.contains { isProperPrefix($0, of: path) } }
+        var result = merged
+        for path in outermost where !othersOwn.contains(where: { isProperPrefix(path, of: $0) })
+            && !applied.paths.contains(where: { isProperPrefix(path, of: $0) }) {
+            result = fields.removing(path, from: result)
+        }
+        return result
+    }
+
+    private static func isProperPrefix(_ a: FieldPathSteps, of b: FieldPathSteps) -> Bool {
+        a.count < b.count && Array(b.prefix(a.count)) == a
     }
 
     private static func dropNulls(_ value: JSON) -> JSON {

@@ -37,7 +37,9 @@ extension StrategicMerger {
         switch directive?.string {
         case "delete":
             list.removeAll { $0[key].jsonEquals(keyValue) }
-        case nil, "merge":
+        case "merge":
+            throw .plain("merging lists cannot yet be specified in the patch")
+        case nil:
             if let index {
                 list[index] = .object(try mergeMap(list[index].object ?? [:], members, path: path))
             } else {
@@ -49,16 +51,42 @@ extension StrategicMerger {
         return list
     }
 
-    /// `$setElementOrder/<field>`: listed elements first, in the given order; the rest keep
-    /// their relative order after them.
-    func reorder(_ items: [JSON], by order: [JSON], path: [String]) -> [JSON] {
+    /// `$setElementOrder/<field>`, as upstream orders it: the elements the order lists, in its
+    /// order, interleaved with the server-only elements, which keep their live order and go
+    /// before a listed element that came after them in the live list.
+    func reorder(_ items: [JSON], by order: [JSON], live: [JSON], path: [String]) -> [JSON] {
         let key: String? = if case .map(let k, _) = BuiltinListTypes.strategy(kind: kind, path: path) { k } else { nil }
-        func rank(_ item: JSON) -> Int? {
-            order.firstIndex { entry in key.map { entry[$0].jsonEquals(item[$0]) } ?? entry.jsonEquals(item) }
+        func index(_ item: JSON, in list: [JSON]) -> Int? {
+            list.firstIndex { entry in key.map { entry[$0].jsonEquals(item[$0]) } ?? entry.jsonEquals(item) }
         }
-        let listed = items.compactMap { item in rank(item).map { (item, $0) } }.sorted { $0.1 < $1.1 }.map(\.0)
-        let unlisted = items.filter { rank($0) == nil }
-        return listed + unlisted
+        let listed = items.filter { index($0, in: order) != nil }.enumerated()
+            .sorted { (index($0.element, in: order)!, $0.offset) < (index($1.element, in: order)!, $1.offset) }.map(\.element)
+        let serverOnly = items.filter { index($0, in: order) == nil }.enumerated()
+            .sorted { (index($0.element, in: live) ?? Int.max, $0.offset) < (index($1.element, in: live) ?? Int.max, $1.offset) }.map(\.element)
+        var result: [JSON] = []
+        var i = 0, j = 0
+        while i < serverOnly.count || j < listed.count {
+            if j >= listed.count {
+                result.append(serverOnly[i]); i += 1
+            } else if i < serverOnly.count, let li = index(serverOnly[i], in: live), let ri = index(listed[j], in: live), li < ri {
+                result.append(serverOnly[i]); i += 1
+            } else {
+                result.append(listed[j]); j += 1
+            }
+        }
+        return result
+    }
+
+    /// A `$setElementOrder` list must name every element the patch list sets (directives aside),
+    /// in the same relative order; otherwise the patch is malformed (400), as upstream checks.
+    func checkOrder(_ order: [JSON], covers patchList: [JSON], path: [String]) throws(PatchError) {
+        let key: String? = if case .map(let k, _) = BuiltinListTypes.strategy(kind: kind, path: path) { k } else { nil }
+        var last = -1
+        for item in patchList where item[Self.directive].isNull {
+            let at = order.firstIndex { entry in key.map { entry[$0].jsonEquals(item[$0]) } ?? entry.jsonEquals(item) }
+            guard let at, at > last else { throw .badRequest("invalid patch format of setElementOrder list") }
+            last = at
+        }
     }
 
     /// Go's `%v` of a map, as upstream error texts print it: `map[image:x name:y]`.

@@ -7,9 +7,7 @@ import DozeJSON
 /// `$retainKeys`, `$deleteFromPrimitiveList/<field>` and `$setElementOrder/<field>`.
 ///
 /// Simplified against kube-apiserver: `$retainKeys` is honoured wherever it appears (upstream
-/// only generates it for fields tagged `retainKeys`, so well-formed patches behave the same);
-/// `$setElementOrder` puts the listed elements first in the given order and the others after
-/// them in their merged order, where upstream interleaves server-only elements by position.
+/// only generates it for fields tagged `retainKeys`, so well-formed patches behave the same).
 public enum StrategicMergePatch {
     /// Whether strategic merge patch is served for `kind`. kube-apiserver answers 415
     /// UnsupportedMediaType for custom resources, which have no Go struct tags to merge by.
@@ -47,7 +45,7 @@ struct StrategicMerger {
         if let retain = patch.removeValue(forKey: Self.retainKeys) {
             result = try retained(result, patch: patch, retain: retain)
         }
-        var orders: [(String, [JSON])] = []
+        var orders: [(field: String, order: [JSON], live: [JSON])] = []
         for (key, value) in patch where key.hasPrefix("$") {
             if key.hasPrefix(Self.deleteFromPrimitiveList) {
                 let field = String(key.dropFirst(Self.deleteFromPrimitiveList.count))
@@ -58,7 +56,9 @@ struct StrategicMerger {
                 patch.removeValue(forKey: key)
             } else if key.hasPrefix(Self.setElementOrder) {
                 guard case .array(let order) = value else { throw .badRequest("invalid patch format of setElementOrder list") }
-                orders.append((String(key.dropFirst(Self.setElementOrder.count)), order))
+                let field = String(key.dropFirst(Self.setElementOrder.count))
+                try checkOrder(order, covers: patch[field]?.array ?? [], path: path + [field])
+                orders.append((field, order, original[field]?.array ?? []))
                 patch.removeValue(forKey: key)
             }
         }
@@ -69,9 +69,9 @@ struct StrategicMerger {
                 result[key] = try mergeValue(result[key], value, path: path + [key])
             }
         }
-        for (field, order) in orders {
+        for (field, order, live) in orders {
             if case .array(let items) = result[field] {
-                result[field] = .array(reorder(items, by: order, path: path + [field]))
+                result[field] = .array(reorder(items, by: order, live: live, path: path + [field]))
             }
         }
         return result

@@ -17,11 +17,14 @@ extension StructuralSchema {
         if let meta = properties["metadata"] {
             causes += meta.metadataErrors(path: prefix + ".properties[metadata]")
         }
-        checkNode(path: prefix, isRoot: true, into: &causes)
+        checkNode(path: prefix, dataPath: "", isRoot: true, into: &causes)
         return causes
     }
 
-    private func checkNode(path: String, isRoot: Bool, into causes: inout [FieldCause]) {
+    /// `dataPath` is where the node's values live in an object (`spec.items[*].name`), for the
+    /// texts of default validation.
+    private func checkNode(path: String, dataPath: String, isRoot: Bool, into causes: inout [FieldCause]) {
+        if let defaultValue { causes += defaultErrors(defaultValue, path: FieldPath.child(path, "default"), dataPath: dataPath) }
         if intOrString && (preserveUnknownFields || embeddedResource) {
             causes.append(.forbidden(FieldPath.child(path, "x-kubernetes-int-or-string"),
                                      "must be false if x-kubernetes-preserve-unknown-fields or x-kubernetes-embedded-resource is true"))
@@ -48,19 +51,19 @@ extension StructuralSchema {
             if name == "metadata" && !isRoot && !embeddedResource {
                 causes.append(.forbidden(subPath, "must not be specified in a nested context"))
             }
-            sub.checkNode(path: subPath, isRoot: false, into: &causes)
+            sub.checkNode(path: subPath, dataPath: FieldPath.child(dataPath, name), isRoot: false, into: &causes)
         }
         if let items {
             if items.type == nil && !items.intOrString && !items.preserveUnknownFields {
                 causes.append(.required(path + ".items.type", "must not be empty for specified array items"))
             }
-            items.checkNode(path: path + ".items", isRoot: false, into: &causes)
+            items.checkNode(path: path + ".items", dataPath: dataPath + "[*]", isRoot: false, into: &causes)
         }
         if case .schema(let sub) = additionalProperties {
             if sub.type == nil && !sub.intOrString && !sub.preserveUnknownFields {
                 causes.append(.required(path + ".additionalProperties.type", "must not be empty for specified object fields"))
             }
-            sub.checkNode(path: path + ".additionalProperties", isRoot: false, into: &causes)
+            sub.checkNode(path: path + ".additionalProperties", dataPath: FieldPath.child(dataPath, "*"), isRoot: false, into: &causes)
         }
         for (name, list) in [("allOf", allOf), ("anyOf", anyOf), ("oneOf", oneOf), ("not", not)] {
             for (i, sub) in list.enumerated() {
@@ -99,5 +102,22 @@ extension StructuralSchema {
             }
         }
         return causes
+    }
+
+    /// A default must validate against its own schema and survive pruning, or every object
+    /// would be defaulted into something invalid.
+    private func defaultErrors(_ value: JSON, path: String, dataPath: String) -> [FieldCause] {
+        let (pruned, unknown) = pruneValue(value)
+        if !unknown.isEmpty {
+            return [.invalid(path, value, "must not have unknown fields: " + unknown.joined(separator: ", "))]
+        }
+        var found: [FieldCause] = []
+        validateNode(pruned, path: dataPath, into: &found)
+        return found.map { cause in
+            // Causes inside the default keep their position below `.default`.
+            let inner = cause.field.hasPrefix(dataPath) ? String(cause.field.dropFirst(dataPath.count)) : ""
+            let suffix = inner.isEmpty || inner.hasPrefix("[") || inner.hasPrefix(".") ? inner : "." + inner
+            return FieldCause(reason: cause.reason, message: cause.message, field: path + suffix)
+        }
     }
 }

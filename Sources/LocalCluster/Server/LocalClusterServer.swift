@@ -3,21 +3,25 @@ import Foundation
 import HTTPCore
 
 /// The whole local cluster in one process: the object store, the API server over HTTP, and the
-/// garbage collector (plus, when given, the workloads: controllers and pod runtime).
+/// garbage collector, and the workloads (deployment and endpointslice controllers, pod runtime)
+/// unless `podRuntime` is nil.
 public final class LocalClusterServer: Sendable {
     public let store: ObjectStore
     public let api: APIServer
     public let host: String
+    public let workloads: LocalWorkloads?
     let http: HTTPServer
-    let extraServices: [@Sendable () async throws -> Void]
 
     /// Binds at once, so `port` is known before `run()` (pass 0 for any free port).
     public init(host: String = "127.0.0.1", port: Int = 0, store: ObjectStore = ObjectStore(),
-                services: [@Sendable () async throws -> Void] = []) throws {
+                podRuntime: PodRuntimeMode? = .process) throws {
         self.store = store
         self.host = host
         let api = APIServer(store: store)
         self.api = api
+        workloads = podRuntime.map { LocalWorkloads(store: store, runtime: $0) }
+        api.setLogSource(workloads)
+        if podRuntime != nil { Self.registerNode(in: store) }
         // DOZE_CLUSTER_LOG=1 prints one line per request, to see what clients send.
         let log = ProcessInfo.processInfo.environment["DOZE_CLUSTER_LOG"] == "1"
         http = try HTTPServer(host: host, port: port) { req in
@@ -28,7 +32,6 @@ public final class LocalClusterServer: Sendable {
             }
             return resp
         }
-        extraServices = services
     }
 
     public var port: Int { http.port }
@@ -39,13 +42,30 @@ public final class LocalClusterServer: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await self.http.run() }
             group.addTask { await GarbageCollector(store: self.store).run() }
-            for s in extraServices { group.addTask { try await s() } }
+            if let workloads { group.addTask { try await workloads.run() } }
             try await group.next()
             group.cancelAll()
         }
     }
 
     public func shutdown() { http.shutdown() }
+
+    /// The one node pods run on (`kubectl get nodes`), Ready while the cluster runs.
+    static func registerNode(in store: ObjectStore, name: String = "doze-local") {
+        let now = Timestamp.rfc3339(store.now())
+        guard var node = try? store.create(.nodes, ["metadata": ["name": .string(name),
+                                                                 "labels": ["kubernetes.io/hostname": .string(name), "kubernetes.io/os": "linux"]]])
+        else { return }
+        node["status"] = [
+            "conditions": [["type": "Ready", "status": "True", "reason": "KubeletReady",
+                            "message": "doze pod runtime is posting ready status", "lastHeartbeatTime": .string(now),
+                            "lastTransitionTime": .string(now)]],
+            "addresses": [["type": "InternalIP", "address": "127.0.0.1"], ["type": "Hostname", "address": .string(name)]],
+            "nodeInfo": ["kubeletVersion": "v1.33.0-doze", "osImage": "doze local cluster", "operatingSystem": "linux",
+                         "architecture": "amd64", "containerRuntimeVersion": "doze://process", "kernelVersion": ""],
+        ]
+        _ = try? store.updateStatus(.nodes, node)
+    }
 
     /// A kubeconfig whose current context points at this cluster, with no credentials (none are checked).
     public func kubeconfig(name: String = "doze-local") -> String {

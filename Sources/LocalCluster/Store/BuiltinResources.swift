@@ -3,7 +3,7 @@ import DozeJSON
 /// The built-in kinds this cluster serves, with kube-apiserver's names and per-kind rules.
 public enum BuiltinResources {
     public static let all: [ResourceType] = [
-        namespaces, pods, services, secrets, configMaps, persistentVolumeClaims, coreEvents, serviceAccounts,
+        namespaces, nodes, pods, services, secrets, configMaps, persistentVolumeClaims, coreEvents, serviceAccounts,
         deployments, replicaSets, endpointSlices, leases, events, customResourceDefinitions,
     ]
 
@@ -15,6 +15,14 @@ public enum BuiltinResources {
         t.otherSubresources = ["finalize"]
         t.initialStatus = ["phase": "Active"]
         t.selectableFields = ["status.phase"]
+        return t
+    }
+
+    static var nodes: ResourceType {
+        var t = ResourceType(group: "", version: "v1", resource: "nodes", singular: "node", kind: "Node", namespaced: false)
+        t.shortNames = ["no"]
+        t.hasStatusSubresource = true
+        t.returnsDeletedObject = true
         return t
     }
 
@@ -130,6 +138,7 @@ public enum BuiltinResources {
         t.shortNames = ["ev"]
         t.selectableFields = ["regarding.kind", "regarding.namespace", "regarding.name", "regarding.uid",
                               "reason", "reportingController", "type"]
+        t.alias = .eventsV1
         return t
     }
 

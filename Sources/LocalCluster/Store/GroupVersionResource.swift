@@ -32,6 +32,7 @@ public struct GroupResource: Hashable, Sendable {
 extension GroupVersionResource {
     public static let namespaces = core("namespaces")
     public static let pods = core("pods")
+    public static let nodes = core("nodes")
     public static let services = core("services")
     public static let secrets = core("secrets")
     public static let configMaps = core("configmaps")

@@ -43,6 +43,7 @@ extension ObjectStore {
     }
 
     public func openWatch(_ gvr: GroupVersionResource, _ options: WatchOptions) throws(APIError) -> StoreWatch {
+        if let a = alias(gvr) { return try openAliasedWatch(gvr, a, options) }
         let (stream, continuation) = AsyncStream.makeStream(of: WatchEvent.self)
         let id = try state.withLock { (s) throws(APIError) -> Int in
             let type = try s.type(gvr)
@@ -76,6 +77,29 @@ extension ObjectStore {
         }
         continuation.onTermination = { [weak self] _ in self?.removeWatcher(id) }
         return StoreWatch(events: stream, id: id, store: self)
+    }
+
+    /// A watch on the stored kind, each event converted on its way out.
+    private func openAliasedWatch(_ gvr: GroupVersionResource, _ a: StorageAlias,
+                                  _ options: WatchOptions) throws(APIError) -> StoreWatch {
+        if let t = resourceType(gvr) { try options.fieldSelector.check(supported: t) }
+        var opts = options
+        opts.fieldSelector = a.translate(options.fieldSelector)
+        let inner = try openWatch(a.storage, opts)
+        let (stream, continuation) = AsyncStream.makeStream(of: WatchEvent.self)
+        let pump = Task {
+            for await ev in inner.events {
+                var e = ev
+                if e.type != .error { e.object = a.fromStorage(e.object) }
+                continuation.yield(e)
+            }
+            continuation.finish()
+        }
+        continuation.onTermination = { _ in
+            pump.cancel()
+            inner.stop()
+        }
+        return StoreWatch(events: stream, id: inner.id, store: self)
     }
 
     func sendBookmark(to id: Int) {

@@ -54,13 +54,19 @@ public final class ObjectStore: Sendable {
         state.withLock { $0.types[resource] }
     }
 
+    /// The conversion when `gvr` is served from another kind's storage.
+    func alias(_ gvr: GroupVersionResource) -> StorageAlias? {
+        state.withLock { $0.types[gvr.storageKey]?.alias }
+    }
+
     /// The current global resourceVersion.
     public var resourceVersion: String { state.withLock { String($0.revision) } }
 
     // MARK: Reads
 
     public func get(_ gvr: GroupVersionResource, namespace: String? = nil, name: String) throws(APIError) -> JSON {
-        try state.withLock { (s) throws(APIError) -> JSON in
+        if let a = alias(gvr) { return a.fromStorage(try get(a.storage, namespace: namespace, name: name)) }
+        return try state.withLock { (s) throws(APIError) -> JSON in
             let type = try s.type(gvr)
             guard var obj = s.object(type.groupResource, type.namespaced ? namespace ?? "" : "", name) else {
                 throw .notFound(gvr, name)
@@ -71,7 +77,15 @@ public final class ObjectStore: Sendable {
     }
 
     public func list(_ gvr: GroupVersionResource, _ options: ListOptions = ListOptions()) throws(APIError) -> ObjectList {
-        try state.withLock { (s) throws(APIError) -> ObjectList in try s.list(gvr, options) }
+        if let a = alias(gvr) {
+            if let t = resourceType(gvr) { try options.fieldSelector.check(supported: t) }
+            var opts = options
+            opts.fieldSelector = a.translate(options.fieldSelector)
+            var l = try list(a.storage, opts)
+            l.items = l.items.map(a.fromStorage)
+            return l
+        }
+        return try state.withLock { (s) throws(APIError) -> ObjectList in try s.list(gvr, options) }
     }
 
     /// Lists with selectors in their query-string form.
@@ -87,6 +101,7 @@ public final class ObjectStore: Sendable {
     /// Creates an object; `metadata.namespace` names its namespace for namespaced kinds.
     @discardableResult
     public func create(_ gvr: GroupVersionResource, _ object: JSON, dryRun: Bool = false) throws(APIError) -> JSON {
+        if let a = alias(gvr) { return a.fromStorage(try create(a.storage, a.toStorage(object), dryRun: dryRun)) }
         let t = now()
         return try state.withLock { (s) throws(APIError) -> JSON in try s.create(gvr, object, now: t, dryRun: dryRun) }
     }
@@ -107,6 +122,10 @@ public final class ObjectStore: Sendable {
     /// PUT in general: returns the stored object and whether the write created it.
     public func write(_ gvr: GroupVersionResource, _ object: JSON, target: WriteTarget,
                       dryRun: Bool = false) throws(APIError) -> (object: JSON, created: Bool) {
+        if let a = alias(gvr) {
+            let (o, c) = try write(a.storage, a.toStorage(object), target: target, dryRun: dryRun)
+            return (a.fromStorage(o), c)
+        }
         let t = now()
         return try state.withLock { (s) throws(APIError) -> (object: JSON, created: Bool) in
             let (o, c) = try s.update(gvr, object, target: target, now: t, dryRun: dryRun)
@@ -119,6 +138,13 @@ public final class ObjectStore: Sendable {
     @discardableResult
     public func modify(_ gvr: GroupVersionResource, namespace: String? = nil, name: String, target: WriteTarget = .main,
                        _ body: (inout JSON) throws(APIError) -> Void) throws(APIError) -> JSON {
+        if let a = alias(gvr) {
+            return a.fromStorage(try modify(a.storage, namespace: namespace, name: name, target: target) { (o) throws(APIError) in
+                var v = a.fromStorage(o)
+                try body(&v)
+                o = a.toStorage(v)
+            })
+        }
         let t = now()
         return try state.withLock { (s) throws(APIError) -> JSON in
             let type = try s.type(gvr)
@@ -133,6 +159,12 @@ public final class ObjectStore: Sendable {
     @discardableResult
     public func delete(_ gvr: GroupVersionResource, namespace: String? = nil, name: String,
                        options: DeleteOptions = DeleteOptions()) throws(APIError) -> DeleteResult {
+        if let a = alias(gvr) {
+            switch try delete(a.storage, namespace: namespace, name: name, options: options) {
+            case .deleted(let o): return .deleted(a.fromStorage(o))
+            case .pending(let o): return .pending(a.fromStorage(o))
+            }
+        }
         let t = now()
         return try state.withLock { (s) throws(APIError) -> DeleteResult in
             try s.delete(gvr, namespace: namespace ?? "", name: name, options: options, now: t)

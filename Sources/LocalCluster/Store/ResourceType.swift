@@ -42,6 +42,8 @@ public struct ResourceType: Sendable {
     public var selectableFields: [String] = []
     /// For custom resources: the CRD that defines this type.
     public var definition: JSON?
+    /// Served from another kind's storage (events.k8s.io/v1 Events).
+    public var alias: StorageAlias?
 
     public static let allVerbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
 

@@ -8,17 +8,23 @@ struct DeploymentControllerService: Sendable {
 
     func run() async throws {
         let queue = KeyQueue()
-        let deployments = try store.watch(.deployments)
-        let pods = try store.watch(.pods)
-        await withTaskCancellationHandler {
-            await withTaskGroup(of: Void.self) { group in
+        try await withTaskCancellationHandler {
+            try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    for await event in deployments where event.type != .bookmark {
+                    try await WatchLoop.forEach(store, .deployments) { event in
                         await queue.add("\(event.namespace)/\(event.name)")
                     }
                 }
                 group.addTask {
-                    for await event in pods {
+                    try await WatchLoop.forEach(store, .replicaSets) { event in
+                        for owner in event.object[path: "metadata", "ownerReferences"].array ?? []
+                        where owner["kind"] == "Deployment" && owner["controller"] == true {
+                            await queue.add("\(event.namespace)/\(owner["name"].string ?? "")")
+                        }
+                    }
+                }
+                group.addTask {
+                    try await WatchLoop.forEach(store, .pods) { event in
                         for owner in event.object[path: "metadata", "ownerReferences"].array ?? []
                         where owner["kind"] == "Deployment" && owner["controller"] == true {
                             await queue.add("\(event.namespace)/\(owner["name"].string ?? "")")
@@ -28,9 +34,9 @@ struct DeploymentControllerService: Sendable {
                 group.addTask {
                     while let key = await queue.next() { await reconcile(key, queue: queue) }
                 }
-                await group.next()
+                defer { group.cancelAll() }
+                try await group.next()
                 await queue.close()
-                group.cancelAll()
             }
         } onCancel: {
             Task { await queue.close() }
@@ -40,9 +46,12 @@ struct DeploymentControllerService: Sendable {
     private func reconcile(_ key: String, queue: KeyQueue) async {
         let (namespace, name) = splitKey(key)
         guard let deployment = try? store.get(.deployments, namespace: namespace, name: name),
-              let pods = try? store.list(.pods, namespace: namespace).items else { return }
-        let decision = DeploymentReconciler(now: options.now()).reconcile(deployment: deployment, pods: pods)
+              let pods = try? store.list(.pods, namespace: namespace).items,
+              let replicaSets = try? store.list(.replicaSets, namespace: namespace).items else { return }
+        let decision = DeploymentReconciler(now: options.now()).reconcile(deployment: deployment, pods: pods,
+                                                                          replicaSets: replicaSets)
         let errors = StoreActions(store: store).apply(decision.actions)
+        if errors.isEmpty { decision.events.forEach(options.events) }
         if !errors.isEmpty {
             await queue.add(key, after: 0.05, sleep: options.sleep)
         } else if let wait = decision.requeueAfter {

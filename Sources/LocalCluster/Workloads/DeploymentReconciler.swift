@@ -4,11 +4,11 @@ import DozeJSON
 /// The deployment controller as a pure function: from a Deployment and the pods it controls, the
 /// pods to create and delete and the status to write.
 ///
-/// There are no ReplicaSets: pods are owned by the Deployment itself and grouped by their
-/// `pod-template-hash` label (the "new ReplicaSet" is the pods whose hash matches the current
-/// template). Names and labels match a real cluster's (`web-5d4f8b7c9-x2k7p`), and
-/// `kubectl rollout status` and `kubectl wait` read only the Deployment's status, which is
-/// computed as the real controller computes it.
+/// Pods are owned by the Deployment itself and grouped by their `pod-template-hash` label (the
+/// "new ReplicaSet" is the pods whose hash matches the current template). ReplicaSets exist only
+/// as mirrors of those groups (see `ReplicaSetMirror`) for kubectl's sake. Names and labels match
+/// a real cluster's (`web-5d4f8b7c9-x2k7p`), and the Deployment's status is computed as the real
+/// controller computes it, which is all `kubectl rollout status` and `kubectl wait` read.
 public struct DeploymentReconciler: Sendable {
     public var now: Date
     public var suffix: @Sendable () -> String
@@ -33,13 +33,18 @@ public struct DeploymentReconciler: Sendable {
         }
     }
 
-    /// `pods` may include any pods of the namespace; only those the Deployment controls count.
-    public func reconcile(deployment: JSON, pods: [JSON]) -> WorkloadDecision {
+    /// `pods` and `replicaSets` may include any of the namespace; only those the Deployment
+    /// controls count.
+    public func reconcile(deployment: JSON, pods: [JSON], replicaSets: [JSON] = []) -> WorkloadDecision {
         guard deployment[path: "metadata", "deletionTimestamp"].isNull else { return WorkloadDecision() }
         let uid = deployment[path: "metadata", "uid"].string ?? ""
         let owned = pods.map(PodFacts.init).filter { $0.isControlled(by: uid) }
         let template = deployment[path: "spec", "template"]
-        let hash = PodTemplateHash.of(template, collisionCount: deployment[path: "status", "collisionCount"].int)
+        let mirrors = replicaSets.filter { PodFacts($0).isControlled(by: uid) }
+        // Like the real controller, an existing ReplicaSet whose template equals the Deployment's
+        // (ignoring the hash label) is the new one: after `kubectl rollout undo` it is reused.
+        let hash = mirrors.first { ReplicaSetMirror.template($0, equals: template) }?[path: "metadata", "labels", "pod-template-hash"].string
+            ?? PodTemplateHash.of(template, collisionCount: deployment[path: "status", "collisionCount"].int)
         let active = owned.filter(\.isActive)
         let observed = Observed(
             deployment: deployment,
@@ -53,12 +58,16 @@ public struct DeploymentReconciler: Sendable {
 
         var decision = WorkloadDecision()
         let paused = deployment[path: "spec", "paused"].bool == true
-        var plan = (create: 0, delete: [PodFacts]())
-        if !paused {
+        let plan: (create: Int, delete: [PodFacts])
+        if paused {
+            plan = pausedScale(observed)
+        } else {
             plan = deployment[path: "spec", "strategy", "type"].string == "Recreate"
                 ? recreate(observed) : rollingUpdate(observed)
         }
         for _ in 0..<plan.create { decision.actions.append(.create(newPod(observed))) }
+        decision.events = scalingEvents(observed, plan)
+        decision.actions += ReplicaSetMirror(observed: observed, plan: plan, existing: mirrors).actions()
         for pod in plan.delete {
             decision.actions.append(.delete(kind: "Pod", namespace: pod.namespace, name: pod.name, uid: pod.uid))
         }
@@ -113,10 +122,43 @@ public struct DeploymentReconciler: Sendable {
         return (create, delete)
     }
 
+    /// A paused Deployment does not roll out, but it still scales: pods of the current template
+    /// come and go freely; with a pending template change only scaling down is possible (the old
+    /// template is not kept to make more pods from).
+    private func pausedScale(_ o: Observed) -> (create: Int, delete: [PodFacts]) {
+        if o.oldPods.isEmpty { return scale(o.newPods, to: o.replicas) }
+        let all = o.oldPods + o.newPods
+        guard all.count > o.replicas else { return (0, []) }
+        return (0, Array(all.sorted(by: PodFacts.deletionOrder).prefix(all.count - o.replicas)))
+    }
+
     /// Plain scaling of the current pods.
     private func scale(_ pods: [PodFacts], to replicas: Int) -> (create: Int, delete: [PodFacts]) {
         if pods.count < replicas { return (replicas - pods.count, []) }
         return (0, Array(pods.sorted(by: PodFacts.deletionOrder).prefix(pods.count - replicas)))
+    }
+
+    /// The deployment controller's ScalingReplicaSet events, one per pod group whose size changes.
+    private func scalingEvents(_ o: Observed, _ plan: (create: Int, delete: [PodFacts])) -> [WorkloadEvent] {
+        let d = o.deployment
+        let name = d[path: "metadata", "name"].string ?? ""
+        func event(_ message: String) -> WorkloadEvent {
+            WorkloadEvent(kind: "Deployment", apiVersion: "apps/v1", namespace: d[path: "metadata", "namespace"].string ?? "default",
+                          name: name, uid: d[path: "metadata", "uid"].string ?? "", fieldPath: nil, warning: false,
+                          reason: "ScalingReplicaSet", message: message, component: "deployment-controller")
+        }
+        var events: [WorkloadEvent] = []
+        if plan.create > 0 {
+            events.append(event("Scaled up replica set \(name)-\(o.hash) to \(o.newPods.count + plan.create) from \(o.newPods.count)"))
+        }
+        let active = o.newPods + o.oldPods
+        let byHash = Dictionary(grouping: plan.delete) { $0.labels["pod-template-hash"] ?? "" }
+        for hash in byHash.keys.sorted() {
+            let before = active.filter { $0.labels["pod-template-hash"] == hash }.count
+            let after = before - byHash[hash]!.count
+            events.append(event("Scaled down replica set \(name)-\(hash) to \(after) from \(before)"))
+        }
+        return events
     }
 
     // MARK: pods

@@ -8,20 +8,17 @@ struct EndpointSliceControllerService: Sendable {
 
     func run() async throws {
         let queue = KeyQueue()
-        let services = try store.watch(.services)
-        let pods = try store.watch(.pods)
-        let slices = try store.watch(.endpointSlices)
-        await withTaskCancellationHandler {
-            await withTaskGroup(of: Void.self) { group in
+        try await withTaskCancellationHandler {
+            try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    for await event in services where event.type != .bookmark {
+                    try await WatchLoop.forEach(store, .services) { event in
                         await queue.add("\(event.namespace)/\(event.name)")
                     }
                 }
                 group.addTask {
                     // A pod's labels may have matched a selector before this change and not after,
                     // so every Service of the namespace takes a look (namespaces hold few Services).
-                    for await event in pods where event.type != .bookmark {
+                    try await WatchLoop.forEach(store, .pods) { event in
                         let names = (try? store.list(.services, namespace: event.namespace).items) ?? []
                         for service in names {
                             await queue.add("\(event.namespace)/\(service[path: "metadata", "name"].string ?? "")")
@@ -29,18 +26,18 @@ struct EndpointSliceControllerService: Sendable {
                     }
                 }
                 group.addTask {
-                    for await event in slices {
+                    try await WatchLoop.forEach(store, .endpointSlices) { event in
                         guard let service = event.object[path: "metadata", "labels", EndpointSliceReconciler.serviceNameLabel].string
-                        else { continue }
+                        else { return }
                         await queue.add("\(event.namespace)/\(service)")
                     }
                 }
                 group.addTask {
                     while let key = await queue.next() { await reconcile(key, queue: queue) }
                 }
-                await group.next()
+                defer { group.cancelAll() }
+                try await group.next()
                 await queue.close()
-                group.cancelAll()
             }
         } onCancel: {
             Task { await queue.close() }

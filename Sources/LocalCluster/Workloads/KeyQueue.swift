@@ -5,7 +5,7 @@ actor KeyQueue {
     private var order: [String] = []
     private var queued: Set<String> = []
     private var waiter: CheckedContinuation<String?, Never>?
-    private var timers: [String: Task<Void, Never>] = [:]
+    private var timers: [String: (due: ContinuousClock.Instant, task: Task<Void, Never>)] = [:]
     private var closed = false
 
     func add(_ key: String) {
@@ -19,16 +19,21 @@ actor KeyQueue {
         order.append(key)
     }
 
-    /// Adds `key` after `seconds`, unless an earlier delayed add for it is already pending.
+    /// Adds `key` after `seconds`, unless a delayed add for it is already due sooner.
     func add(_ key: String, after seconds: Double, sleep: @escaping @Sendable (Double) async throws -> Void) {
-        guard !closed, timers[key] == nil else { return }
-        timers[key] = Task {
-            try? await sleep(seconds)
-            self.fire(key)
+        guard !closed else { return }
+        let due = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+        if let pending = timers[key], pending.due <= due { return }
+        timers[key]?.task.cancel()
+        let task = Task {
+            do { try await sleep(seconds) } catch { return }
+            self.fire(key, due: due)
         }
+        timers[key] = (due, task)
     }
 
-    private func fire(_ key: String) {
+    private func fire(_ key: String, due: ContinuousClock.Instant) {
+        guard timers[key]?.due == due else { return }
         timers[key] = nil
         add(key)
     }
@@ -46,7 +51,7 @@ actor KeyQueue {
 
     func close() {
         closed = true
-        timers.values.forEach { $0.cancel() }
+        timers.values.forEach { $0.task.cancel() }
         timers.removeAll()
         waiter?.resume(returning: nil)
         waiter = nil

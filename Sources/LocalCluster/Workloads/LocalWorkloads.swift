@@ -4,17 +4,12 @@ import DozeJSON
 /// The local cluster's workloads: the deployment and endpointslice controllers and the pod
 /// runtime (kubelet), running against an `ObjectStore`.
 ///
-/// How `doze cluster` starts it, beside the API server, in the same task group:
+/// `LocalClusterServer(podRuntime:)` creates one (`doze cluster --pod-runtime process|simulated`),
+/// runs it beside the API server, and makes it the API server's `PodLogSource` for `pods/log`:
 /// ```swift
-/// let store = ObjectStore()
-/// let workloads = LocalWorkloads(store: store,
-///                                runtime: podRuntime == "simulated" ? .simulated(readyAfter: .seconds(1)) : .process)
-/// apiServer.setLogSource(workloads)            // pods/log (see `podLog`)
-/// try await withThrowingTaskGroup(of: Void.self) { group in
-///     group.addTask { try await workloads.run() }  // until cancelled; then stops every pod
-///     group.addTask { try await httpServer.run() }
-///     ...
-/// }
+/// let workloads = LocalWorkloads(store: store, runtime: .process)   // or .simulated(readyAfter:)
+/// api.setLogSource(workloads)
+/// group.addTask { try await workloads.run() }
 /// ```
 /// `run()` returns when its task is cancelled (SIGTERM/SIGINT in `doze cluster`), after sending
 /// SIGTERM to every pod's processes and SIGKILL to what is left after `shutdownGraceSeconds`.
@@ -31,6 +26,10 @@ public final class LocalWorkloads: Sendable {
     public init(store: ObjectStore, runtime: PodRuntimeMode = .process, options: PodRuntimeOptions = PodRuntimeOptions(),
                 ipPool: PodIPPool = PodIPPool(), shutdownGraceSeconds: Int = 5) {
         self.store = store
+        var options = options
+        let recorder = EventRecorder(store: store, host: options.nodeName)
+        let now = options.now
+        options.events = { recorder.record($0, now: now()) }
         self.options = options
         self.shutdownGraceSeconds = shutdownGraceSeconds
         pods = PodRuntime(mode: runtime, options: options, ipPool: ipPool, config: Self.configSource(store),

@@ -5,7 +5,7 @@ extension LocalWorkloads {
     /// the kept output and then each new line until the container's process ends. nil when the
     /// runtime has no such log (pod not running here, or no previous run).
     ///
-    /// The API server's `PodLogSource` conformance is a one-line forward to this.
+    /// The `PodLogSource` conformance (API/LocalWorkloads+PodLogSource.swift) forwards to this.
     public func podLog(namespace: String, name: String, container: String?, follow: Bool = false,
                        tailLines: Int? = nil, sinceSeconds: Int? = nil, timestamps: Bool = false,
                        previous: Bool = false, limitBytes: Int? = nil) -> AsyncStream<[UInt8]>? {
@@ -46,3 +46,4 @@ enum PodLogStream {
         }
     }
 }
+

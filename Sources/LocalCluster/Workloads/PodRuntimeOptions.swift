@@ -19,6 +19,8 @@ public struct PodRuntimeOptions: Sendable {
     public var backoffCapSeconds: Double = 300
     public var now: @Sendable () -> Date = { Date() }
     public var sleep: @Sendable (Double) async throws -> Void = { try await Task.sleep(for: .seconds($0)) }
+    /// Where kubelet-style Events go (Created, Started, Unhealthy, BackOff, Killing...).
+    public var events: @Sendable (WorkloadEvent) -> Void = { _ in }
 
     public init() {}
 }

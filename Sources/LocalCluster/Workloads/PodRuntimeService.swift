@@ -10,15 +10,12 @@ struct PodRuntimeService: Sendable {
     var nodeName: String { runtime.options.nodeName }
 
     func run() async throws {
-        let pods = try store.watch(.pods)
-        await withTaskGroup(of: Void.self) { group in
-            for await event in pods where event.type != .bookmark {
-                handle(event, group: &group)
-            }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            try await WatchLoop.forEach(store, .pods) { event in handle(event, group: &group) }
         }
     }
 
-    private func handle(_ event: WatchEvent, group: inout TaskGroup<Void>) {
+    private func handle(_ event: WatchEvent, group: inout ThrowingTaskGroup<Void, any Error>) {
         let pod = event.object
         let facts = PodFacts(pod)
         let node = pod[path: "spec", "nodeName"].string ?? ""
@@ -47,11 +44,16 @@ struct PodRuntimeService: Sendable {
 
     /// The scheduler's part: there is one node, and every pod fits on it.
     private func bind(_ pod: PodFacts) {
+        var bound = false
         _ = try? store.modify(.pods, namespace: pod.namespace, name: pod.name) { (obj: inout JSON) throws(APIError) in
             guard obj[path: "metadata", "uid"].string == pod.uid,
                   (obj[path: "spec", "nodeName"].string ?? "").isEmpty else { return }
             obj[path: "spec", "nodeName"] = .string(nodeName)
+            bound = true
         }
+        guard bound else { return }
+        runtime.options.events(.pod(pod.pod, "Scheduled", "Successfully assigned \(pod.namespace)/\(pod.name) to \(nodeName)",
+                                    component: "default-scheduler"))
     }
 
     /// Where the runtime's status reports go: the pod's status subresource, if it is still the

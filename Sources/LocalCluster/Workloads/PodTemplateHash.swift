@@ -13,7 +13,7 @@ enum PodTemplateHash {
                 hash = hash &* 16_777_619
             }
         }
-        feed(template.serializedBytes())
+        feed(ReplicaSetMirror.semantic(template).serializedBytes())
         if let collisionCount { feed(Array(String(collisionCount).utf8)) }
         // rand.SafeEncodeString over the decimal form.
         let alphabet = NameSuffix.alphabet

@@ -58,6 +58,9 @@ actor PodWorker {
         latch.fire()
         let grace = gracePeriodSeconds ?? pod[path: "spec", "terminationGracePeriodSeconds"].int ?? 30
         let pids = processIDs
+        for i in containers.indices where containers[i].state.isRunning {
+            event(i, "Killing", "Stopping container \(containers[i].name)")
+        }
         for pid in pids { ProcessSpawner.signalGroup(pid, SIGTERM) }
         guard !pids.isEmpty else { return }
         let sleep = options.sleep
@@ -76,6 +79,10 @@ actor PodWorker {
                                        startTime: startTime, containers: containers)
         lastStatus = builder.build(previous: lastStatus, now: options.now())
         statusSink.yield(lastStatus)
+    }
+
+    private func event(_ i: Int, warning: Bool = false, _ reason: String, _ message: String) {
+        options.events(.pod(pod, container: containers[i].name, warning: warning, reason, message))
     }
 
     private func update(_ i: Int, _ change: (inout ContainerRunState) -> Void) {
@@ -97,6 +104,7 @@ actor PodWorker {
                                                            hostIP: options.hostIP, config: config)
             } catch {
                 update(i) { $0.state = .waiting(reason: "CreateContainerConfigError", message: error.description) }
+                event(i, warning: true, "Failed", "Error: \(error.description)")
                 if await latch.sleep(max(1, backoff.next(afterRunning: 0)), using: options.sleep) { return }
                 continue
             }
@@ -107,9 +115,12 @@ actor PodWorker {
                         + "it cannot run the image \"\($0.image)\"; give the container a command, or start "
                         + "the cluster with the simulated pod runtime")
                 }
+                event(i, warning: true, "Failed", "Error: ImageNotRunnable: this runtime runs commands, not images")
                 await latch.wait()
                 return
             }
+            // Building the env awaited: the pod may have been stopped meanwhile.
+            if latch.fired { return }
             let startedAt = options.now()
             let exit = await runOnce(i, argv: argv, env: env, restarting: restarting)
             let finishedAt = options.now()
@@ -125,6 +136,10 @@ actor PodWorker {
                 }
             }
             restarting = true
+            if delay > 0 {
+                event(i, warning: true, "BackOff", "Back-off restarting failed container \(containers[i].name) in pod "
+                      + "\(podName)_\(namespace)(\(pod[path: "metadata", "uid"].string ?? ""))")
+            }
             if await latch.sleep(delay, using: options.sleep) { return }
         }
     }
@@ -140,6 +155,7 @@ actor PodWorker {
         } catch {
             log.append(Array((error.description + "\n").utf8))
             log.close()
+            event(i, warning: true, "Failed", "Error: \(error.description)")
             update(i) { c in
                 if restarting { c.restartCount += 1 }
                 c.state = .terminated(exitCode: 128, signal: nil, reason: "StartError", message: error.description,
@@ -156,6 +172,8 @@ actor PodWorker {
             c.started = !hasStartup
             c.probeReady = !hasReadiness
         }
+        event(i, "Created", "Created container \(containers[i].name)")
+        event(i, "Started", "Started container \(containers[i].name)")
         Task.detached { await ProcessSpawner.pump(spawned.output, into: log); log.close() }
         let probes = Task { await self.probe(i, pid: spawned.pid, env: env.envp, startedAt: startedAt) }
         let exit = await ProcessSpawner.waitForExit(spawned.pid)
@@ -178,6 +196,7 @@ actor PodWorker {
             c.state = .running(startedAt: startedAt)
             c.started = true
         }
+        event(i, "Started", "Started container \(containers[i].name)")
         let seconds = Double(readyAfter.components.seconds) + Double(readyAfter.components.attoseconds) / 1e18
         if await latch.sleep(seconds, using: options.sleep) { return finishSimulated(i, startedAt) }
         update(i) { $0.probeReady = true }
@@ -226,16 +245,24 @@ actor PodWorker {
             if Task.isCancelled { return false }
             let outcome = await ProbeExecutor.run(tracker.probe.action, podIP: podIP,
                                                   timeoutSeconds: tracker.probe.timeoutSeconds, env: env)
+            if case .failure(let message) = outcome, !Task.isCancelled {
+                event(i, warning: true, "Unhealthy", "\(tracker.kind.rawValue.capitalized) probe failed: \(message)")
+            }
             guard tracker.record(outcome), !Task.isCancelled else { continue }
             switch tracker.kind {
             case .readiness:
                 update(i) { $0.probeReady = tracker.passing }
             case .startup:
                 if tracker.passing { update(i) { $0.started = true }; return true }
+                event(i, "Killing", "Container \(containers[i].name) failed startup probe, will be restarted")
                 kill(i, pid)
                 return false
             case .liveness:
-                if !tracker.passing { kill(i, pid); return false }
+                if !tracker.passing {
+                    event(i, "Killing", "Container \(containers[i].name) failed liveness probe, will be restarted")
+                    kill(i, pid)
+                    return false
+                }
             }
         }
         return false

@@ -37,7 +37,7 @@ enum ProbeExecutor {
         let fd: Int32
         switch connectSocket(host, port, deadline: deadline) {
         case .success(let s): fd = s
-        case .failure(let message): return .failure(message)
+        case .failure(let message): return .failure("Get \"http://\(host):\(port)\(path)\": \(message)")
         }
         defer { close(fd) }
         var request = "GET \(path.isEmpty ? "/" : path) HTTP/1.1\r\nHost: \(host):\(port)\r\n"
@@ -49,7 +49,7 @@ enum ProbeExecutor {
         while sent < bytes.count {
             guard waitFor(fd, POLLOUT, deadline: deadline) else { return .failure("Get \"http://\(host):\(port)\(path)\": context deadline exceeded") }
             let n = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if n <= 0 { return .failure("Get \"http://\(host):\(port)\(path)\": write: \(String(cString: strerror(errno)))") }
+            if n <= 0 { return .failure("Get \"http://\(host):\(port)\(path)\": write: \(errnoText(errno))") }
             sent += n
         }
         var head: [UInt8] = []
@@ -76,12 +76,12 @@ enum ProbeExecutor {
         addr.sin_port = in_port_t(UInt16(clamping: port).bigEndian)
         guard inet_pton(AF_INET, host, &addr.sin_addr) == 1 else { return .failure("invalid probe host \(host)") }
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { return .failure("socket: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { return .failure("socket: \(errnoText(errno))") }
         let rc = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         if rc != 0 && errno != EINPROGRESS {
-            let message = "dial tcp \(host):\(port): connect: \(String(cString: strerror(errno)))"
+            let message = "dial tcp \(host):\(port): connect: \(errnoText(errno))"
             close(fd)
             return .failure(message)
         }
@@ -94,9 +94,15 @@ enum ProbeExecutor {
         getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length)
         if error != 0 {
             close(fd)
-            return .failure("dial tcp \(host):\(port): connect: \(String(cString: strerror(error)))")
+            return .failure("dial tcp \(host):\(port): connect: \(errnoText(error))")
         }
         return .success(fd)
+    }
+
+    /// Go spells errno texts in lower case ("connection refused"); kubelet's messages carry them.
+    static func errnoText(_ code: Int32) -> String {
+        let text = String(cString: strerror(code))
+        return text.prefix(1).lowercased() + text.dropFirst()
     }
 
     private static func waitFor(_ fd: Int32, _ events: Int32, deadline: Date) -> Bool {

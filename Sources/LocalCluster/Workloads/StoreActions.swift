@@ -11,6 +11,7 @@ struct StoreActions {
         case "Pod": return .pods
         case "EndpointSlice": return .endpointSlices
         case "Deployment": return .deployments
+        case "ReplicaSet": return .replicaSets
         default: return .core(kind.lowercased() + "s")
         }
     }

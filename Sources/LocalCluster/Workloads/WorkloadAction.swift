@@ -18,10 +18,13 @@ public enum WorkloadAction: Sendable, Equatable {
 public struct WorkloadDecision: Sendable, Equatable {
     public var actions: [WorkloadAction] = []
     public var requeueAfter: Double?
+    /// Events to report about what the actions do ("Scaled up replica set web-5d4f8b7c9 to 2").
+    public var events: [WorkloadEvent] = []
 
-    public init(actions: [WorkloadAction] = [], requeueAfter: Double? = nil) {
+    public init(actions: [WorkloadAction] = [], requeueAfter: Double? = nil, events: [WorkloadEvent] = []) {
         self.actions = actions
         self.requeueAfter = requeueAfter
+        self.events = events
     }
 
     mutating func requeue(after seconds: Double) {

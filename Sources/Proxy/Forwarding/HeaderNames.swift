@@ -44,7 +44,9 @@ enum HeaderNames {
         for field in headers where equal(field.name, "connection") {
             for t in field.value.split(separator: ",") {
                 let token = String(t).trimmingSpaces()
-                if !token.isEmpty { tokens.append(token.lowercased()) }
+                // keep-alive, close and upgrade name no extra field worth a comparison per header.
+                if token.isEmpty || equal(token, "keep-alive") || equal(token, "close") || equal(token, "upgrade") { continue }
+                tokens.append(token.lowercased())
             }
         }
         return tokens

@@ -9,12 +9,19 @@ public final class ProxyMetrics: Sendable {
     public let loops: [LoopMetrics]
     private let names: Mutex<(list: [String], index: [String: Int])>
     private let routeCapacity: Int
+    /// Where the open-connections gauge comes from when the listener counts them itself.
+    private let openConnectionsSource = Mutex<(@Sendable () -> Int)?>(nil)
 
     public init(loops: Int, routeCapacity: Int = 1024) {
         precondition(routeCapacity >= 3)
         self.routeCapacity = routeCapacity
         self.loops = (0..<max(loops, 1)).map { _ in LoopMetrics(routeCapacity: routeCapacity) }
         names = Mutex(([Self.noRoute], [Self.noRoute: 0]))
+    }
+
+    /// Reads the open-connections gauge from `source` (the data-path listener) at scrape time.
+    public func countOpenConnections(with source: @escaping @Sendable () -> Int) {
+        openConnectionsSource.withLock { $0 = source }
     }
 
     /// The series slot for a route name; stable for the life of the process.
@@ -41,9 +48,10 @@ public final class ProxyMetrics: Sendable {
         for f in UpstreamFailure.allCases {
             p.sample("doze_proxy_upstream_errors_total", ["cause": f.cause], loops.reduce(0) { $0 + $1.upstreamErrors(f) })
         }
+        let external = openConnectionsSource.withLock { $0 }
+        p.family("doze_proxy_open_connections", type: "gauge", help: "Client connections open now.")
+        p.sample("doze_proxy_open_connections", [:], external?() ?? loops.reduce(0) { $0 + $1.global(.openConnections) })
         let globals: [(LoopMetrics.Global, String, String, String)] = [
-            (.openConnections, "doze_proxy_open_connections", "gauge", "Client connections open now."),
-            (.connectionsTotal, "doze_proxy_connections_total", "counter", "Client connections accepted."),
             (.openTunnels, "doze_proxy_open_tunnels", "gauge", "Upgraded connections (websockets) being tunnelled now."),
             (.tunnelsTotal, "doze_proxy_tunnels_total", "counter", "Upgraded connections tunnelled."),
         ]

@@ -8,6 +8,7 @@ public final class RouteTableStore: Sendable {
     private let version = Atomic<UInt64>(0)
     private let metricSlot: @Sendable (Route) -> Int
     private let loaded = Atomic<Bool>(false)
+    private let loadWaiters = Mutex<[CheckedContinuation<Void, Never>]>([])
 
     public init(metricSlot: @escaping @Sendable (Route) -> Int = { _ in 0 }) {
         table = Mutex(RouteTable.empty)
@@ -22,6 +23,23 @@ public final class RouteTableStore: Sendable {
             version.store(next.generation, ordering: .releasing)
         }
         loaded.store(true, ordering: .releasing)
+        let waiters = loadWaiters.withLock { w in
+            defer { w = [] }
+            return w
+        }
+        for w in waiters { w.resume() }
+    }
+
+    /// Returns once the first snapshot has been published.
+    public func waitUntilLoaded() async {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let now = loadWaiters.withLock { w -> Bool in
+                if isLoaded { return true }
+                w.append(c)
+                return false
+            }
+            if now { c.resume() }
+        }
     }
 
     /// True once a route source has published at least once (even an empty list).

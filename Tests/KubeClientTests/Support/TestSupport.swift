@@ -23,7 +23,7 @@ final class RecordingClock: Sendable {
 /// A client of a scripted server with recorded (instant) sleeps.
 func makeClient(_ server: ScriptedServer, clock: RecordingClock = RecordingClock(),
                 authorization: any AuthorizationProvider = StaticAuthorization(nil),
-                retry: RetryPolicy = RetryPolicy(), requestTimeout: Double = 10) -> KubeClient {
+                retry: RequestRetryPolicy = RequestRetryPolicy(), requestTimeout: Double = 10) -> KubeClient {
     KubeClient(transport: URLSessionTransport(server: server.url, requestTimeout: requestTimeout),
                authorization: authorization, namespace: "default",
                options: ClientOptions(retry: retry, clock: clock.clock))
@@ -72,4 +72,24 @@ func withTimeout<R: Sendable>(_ seconds: Double, _ body: @escaping @Sendable () 
 struct TimeoutError: Error, CustomStringConvertible {
     let seconds: Double
     var description: String { "timed out after \(seconds) s" }
+}
+
+/// A one-shot signal a server thread raises and a test awaits without blocking a thread of
+/// Swift's cooperative pool (two threads on this machine: a blocked one can starve the client).
+final class AsyncSignal: Sendable {
+    private let stream: AsyncStream<Void>
+    private let continuation: AsyncStream<Void>.Continuation
+
+    init() { (stream, continuation) = AsyncStream<Void>.makeStream() }
+
+    func signal() { continuation.yield() }
+
+    /// True if signalled within `seconds`.
+    func wait(upTo seconds: Double) async -> Bool {
+        let stream = stream
+        return (try? await withTimeout(seconds) {
+            var it = stream.makeAsyncIterator()
+            return await it.next() != nil
+        }) ?? false
+    }
 }

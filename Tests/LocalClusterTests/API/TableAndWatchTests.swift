@@ -60,4 +60,14 @@ import Testing
         #expect(lines.first?["type"] == "ADDED" && lines.first?["object"]["kind"] == "Table")
         #expect(lines.first?["object"]["rows"][0]["cells"][0] == "web")
     }
+
+    @Test func watchOnAnObjectPathWatchesThatObject() async {
+        _ = await api.post(deploys, deployment("web"))
+        _ = await api.post(deploys, deployment("other"))
+        let w = await api.get("\(deploys)/web?watch=true")
+        let legacy = await api.get("/apis/apps/v1/watch/namespaces/default/deployments/web")
+        #expect(await streamedLines(w.raw, count: 1).first?["object"]["metadata"]["name"] == "web")
+        #expect(await streamedLines(legacy.raw, count: 1).first?["object"]["metadata"]["name"] == "web")
+        #expect(await api.get("\(deploys)/web?watch=false").json["kind"] == "Deployment")
+    }
 }

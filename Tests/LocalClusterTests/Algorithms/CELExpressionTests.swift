@@ -30,6 +30,7 @@ import Testing
         ("self.items[0].w == 1", true),
         ("self.min > 3 ? self.max > 10 : self.max > 2", true),
         ("size(self.name) == 5", true),
+        ("int('7') + self.min == 8 && string(self.max) == '5' && double(self.min) < 1.5", true),
     ]
 
     @Test(arguments: rules)
@@ -51,13 +52,19 @@ import Testing
         {"type":"object","properties":{"spec":{"type":"object",
           "x-kubernetes-validations":[{"rule":"self.min <= self.max"},
                                       {"rule":"self.name.startsWith('a')","message":"name must start with a","fieldPath":".name","reason":"FieldValueForbidden"},
-                                      {"rule":"self.min @ 1"}],
+                                      {"rule":"self.min @ 1"},
+                                      {"rule":"self.max > 2","messageExpression":"'max is ' + string(self.max)","message":"max too small"},
+                                      {"rule":"self.max >= 3","messageExpression":"self.nope","message":"fallback message"},
+                                      {"rule":"self.max > 1","messageExpression":"'max must exceed 1, not ' + self.name"}],
           "properties":{"min":{"type":"integer"},"max":{"type":"integer"},"name":{"type":"string"}}}}}
         """))
         let causes = schema.validate(j(#"{"spec":{"min":3,"max":1,"name":"b"}}"#))
         #expect(causes == [
             FieldCause(reason: "FieldValueInvalid", message: #"Invalid value: "object": failed rule: self.min <= self.max"#, field: "spec"),
             FieldCause(reason: "FieldValueForbidden", message: "Forbidden: name must start with a", field: "spec.name"),
+            FieldCause(reason: "FieldValueInvalid", message: #"Invalid value: "object": max is 1"#, field: "spec"),
+            FieldCause(reason: "FieldValueInvalid", message: #"Invalid value: "object": fallback message"#, field: "spec"),
+            FieldCause(reason: "FieldValueInvalid", message: #"Invalid value: "object": max must exceed 1, not b"#, field: "spec"),
         ])
         #expect(schema.validate(j(#"{"spec":{"min":1,"max":3,"name":"abc"}}"#)) == [])
     }

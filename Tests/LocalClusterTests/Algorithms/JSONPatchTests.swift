@@ -40,6 +40,9 @@ import Testing
         (#"{"metadata":{"annotations":{}},"spec":{"replicas":1}}"#,
          #"[{"op":"test","path":"/spec/replicas","value":1.0},{"op":"add","path":"/metadata/annotations/example.com~1key","value":"v"},{"op":"copy","from":"/spec/replicas","path":"/spec/old"}]"#,
          #"{"metadata":{"annotations":{"example.com/key":"v"}},"spec":{"replicas":1,"old":1}}"#),
+        // Negative indices count from the end, as kube-apiserver's json-patch library allows.
+        (#"{"a":[1,2,3]}"#, #"[{"op":"remove","path":"/a/-1"},{"op":"replace","path":"/a/-2","value":9},{"op":"add","path":"/a/-1","value":5}]"#,
+         #"{"a":[9,5,2]}"#),
         // The empty path replaces the whole document; null is a value.
         (#"{"a":1}"#, #"[{"op":"replace","path":"","value":{"b":null}}]"#, #"{"b":null}"#),
     ]
@@ -59,6 +62,7 @@ import Testing
         // A.15 comparing strings and numbers
         (#"{"/":9,"~1":10}"#, #"[{"op":"test","path":"/~01","value":"10"}]"#, 422, "testing value /~01 failed: test failed"),
         (#"{"a":1}"#, #"[{"op":"remove","path":"/b"}]"#, 422, "Unable to remove nonexistent key: b: missing value"),
+        (#"{"a":1}"#, #"[{"op":"remove","path":"/b/c"}]"#, 422, #"remove operation does not apply: doc is missing path: "/b/c": missing value"#),
         (#"{"a":1}"#, #"[{"op":"replace","path":"/b","value":2}]"#, 422,
          "replace operation does not apply: doc is missing key: /b: missing value"),
         (#"{"a":[1]}"#, #"[{"op":"add","path":"/a/5","value":2}]"#, 422,

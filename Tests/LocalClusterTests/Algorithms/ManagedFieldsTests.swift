@@ -55,4 +55,31 @@ import Testing
             try ServerSideApply.apply(applied, to: live, manager: "kubectl", force: false, kind: "Deployment", time: Self.t)
         }
     }
+
+    @Test func aSubresourceWriterIsNamedWithItsSubresource() throws {
+        var live = j(#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"w"},"spec":{"replicas":1}}"#)
+        live[path: "metadata", "managedFields"] = ManagedFields.recordUpdate(old: nil, new: live, manager: "create", subresource: nil, time: Self.t)
+        var scaled = live
+        scaled[path: "spec", "replicas"] = 3
+        scaled[path: "metadata", "managedFields"] = ManagedFields.recordUpdate(old: live, new: scaled, manager: "kubectl-scale", subresource: "scale", time: Self.t)
+        let applied = j(#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"w"},"spec":{"replicas":2}}"#)
+        do {
+            _ = try ServerSideApply.apply(applied, to: scaled, manager: "kubectl", force: false, kind: "Deployment", time: Self.t)
+            Issue.record("expected a conflict")
+        } catch {
+            #expect(error.message == #"Apply failed with 1 conflict: conflict with "kubectl-scale" with subresource "scale" using apps/v1: .spec.replicas"#)
+        }
+    }
+
+    @Test func entriesAreOrderedApplyFirstThenByTimeAndManager() throws {
+        var live = j(#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"a":"1"}}"#)
+        live[path: "metadata", "managedFields"] = ManagedFields.recordUpdate(old: nil, new: live, manager: "b-writer", subresource: nil, time: "2026-01-01T00:00:01Z")
+        let applied = j(#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"z":"2"}}"#)
+        let after = try ServerSideApply.apply(applied, to: live, manager: "z-applier", force: false, kind: "ConfigMap", time: "2026-01-01T00:00:09Z")
+        #expect(after["metadata"]["managedFields"].array?.map { $0["manager"] } == ["z-applier", "b-writer"])
+        var changed = after
+        changed[path: "data", "m"] = "3"
+        let mf = ManagedFields.recordUpdate(old: after, new: changed, manager: "a-writer", subresource: nil, time: "2026-01-01T00:00:00Z")
+        #expect(mf.array?.map { $0["manager"] } == ["z-applier", "a-writer", "b-writer"])
+    }
 }

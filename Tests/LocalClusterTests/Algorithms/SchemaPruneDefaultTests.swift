@@ -73,4 +73,18 @@ import Testing
         let rootString = try StructuralSchema(json: j(#"{"type":"string"}"#))
         #expect(rootString.structuralErrors().map(\.description) == [#"openAPIV3Schema.type: Invalid value: "string": must be object at the root"#])
     }
+
+    @Test func defaultsMustValidateAndSurvivePruning() throws {
+        let schema = try StructuralSchema(json: j("""
+        {"type":"object","properties":{"spec":{"type":"object","properties":{
+          "replicas":{"type":"integer","minimum":1,"default":0},
+          "mode":{"type":"string","enum":["a"],"default":"b"},
+          "policy":{"type":"object","default":{"x":1},"properties":{"y":{"type":"string"}}}}}}}
+        """))
+        #expect(schema.structuralErrors().map(\.description) == [
+            #"openAPIV3Schema.properties[spec].properties[mode].default: Unsupported value: "b": supported values: "a""#,
+            #"openAPIV3Schema.properties[spec].properties[policy].default: Invalid value: {"x":1}: must not have unknown fields: x"#,
+            "openAPIV3Schema.properties[spec].properties[replicas].default: Invalid value: 0: spec.replicas in body should be greater than or equal to 1",
+        ])
+    }
 }

@@ -31,6 +31,27 @@ import Testing
         #expect(created == expected)
     }
 
+    @Test func selectorsAndOwnerReferencesAreOwnedWhole() throws {
+        var applied = Self.deployment(#"{"selector":{"matchLabels":{"app":"web"}},"template":{"spec":{"containers":[{"name":"app","env":[{"name":"IP","valueFrom":{"fieldRef":{"fieldPath":"status.podIP"}}}]}]}}}"#, labels: nil)
+        applied[path: "metadata", "ownerReferences"] = j(#"[{"apiVersion":"doze.dev/v1","kind":"App","name":"a","uid":"u1"}]"#)
+        let created = try Self.apply(applied, to: nil, "a")
+        #expect(Self.entry(created, "a")?["fieldsV1"] == j("""
+        {"f:metadata":{"f:ownerReferences":{"k:{\\"uid\\":\\"u1\\"}":{}}},
+         "f:spec":{"f:selector":{},"f:template":{"f:spec":{"f:containers":{"k:{\\"name\\":\\"app\\"}":{".":{},"f:name":{},
+           "f:env":{"k:{\\"name\\":\\"IP\\"}":{".":{},"f:name":{},"f:valueFrom":{"f:fieldRef":{}}}}}}}}}}
+        """))
+        // An owner reference is one value: changing it conflicts on the element.
+        var other = Self.deployment("{}", labels: nil)
+        other[path: "metadata", "ownerReferences"] = j(#"[{"apiVersion":"doze.dev/v1","kind":"App","name":"renamed","uid":"u1"}]"#)
+        #expect(throws: ApplyError.conflicts([(#""a""#, #".metadata.ownerReferences[uid="u1"]"#)])) {
+            try Self.apply(other, to: created, "b")
+        }
+        // Another manager changing a label inside the selector conflicts on the selector itself.
+        #expect(throws: ApplyError.conflicts([(#""a""#, ".spec.selector")])) {
+            try Self.apply(Self.deployment(#"{"selector":{"matchLabels":{"app":"other"}}}"#, labels: nil), to: created, "b")
+        }
+    }
+
     @Test func twoManagersShareAnObject() throws {
         let a = try Self.apply(Self.deployment(#"{"replicas":2}"#), to: nil, "a")
         let b = try Self.apply(Self.deployment(#"{"paused":true}"#, labels: #"{"team":"x"}"#), to: a, "b")
@@ -80,7 +101,7 @@ import Testing
 
     @Test func severalConflictsAreListedPerManager() {
         let e = ApplyError.conflicts([(#""b""#, ".spec.y"), (#""a""#, ".spec.x"), (#""b""#, ".spec.z")])
-        #expect(e.message == "Apply failed with 3 conflicts: conflicts with \"a\": .spec.x\n \"b\":\n- .spec.y\n- .spec.z")
+        #expect(e.message == "Apply failed with 3 conflicts: conflicts with \"a\":\n- .spec.x\nconflicts with \"b\":\n- .spec.y\n- .spec.z")
     }
 
     @Test func forceMovesOwnership() throws {
@@ -101,6 +122,13 @@ import Testing
         let v3 = try Self.apply(Self.deployment(#"{"replicas":2}"#), to: shared, "a")
         #expect(v3["spec"] == j(#"{"replicas":2,"paused":true}"#))
         #expect(Self.entry(v3, "a")?["fieldsV1"]["f:spec"] == j(#"{"f:replicas":{}}"#))
+    }
+
+    @Test func anEmptyMapOrListAppliedBeforeIsKeptWhenItGainsMembers() throws {
+        let v1 = try Self.apply(Self.deployment(#"{"template":{"spec":{"containers":[]}}}"#, labels: "{}"), to: nil, "a")
+        let v2 = try Self.apply(Self.deployment(#"{"template":{"spec":{"containers":[{"name":"app","image":"x"}]}}}"#, labels: #"{"k":"v"}"#), to: v1, "a")
+        #expect(v2[path: "spec", "template", "spec", "containers"] == j(#"[{"name":"app","image":"x"}]"#))
+        #expect(v2["metadata"]["labels"] == j(#"{"k":"v"}"#))
     }
 
     @Test func containersMergeByNameAndConflictPathsNameTheKey() throws {

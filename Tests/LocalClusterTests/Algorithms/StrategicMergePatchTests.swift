@@ -101,6 +101,24 @@ import Testing
         #expect(result[path: "metadata", "annotations"] == j(#"{"kubectl.kubernetes.io/last-applied-configuration":"{}"}"#))
     }
 
+    /// `$setElementOrder` interleaving, upstream's way: (live names, order, patch names, result).
+    static let orders: [([String], [String], [String], [String])] = [
+        (["a", "b", "c"], ["c", "a", "b"], [], ["c", "a", "b"]),
+        // Server-only "x" stays before "b", which followed it in the live list.
+        (["a", "x", "b"], ["b", "a"], [], ["x", "b", "a"]),
+        (["a", "x", "b"], ["a", "b"], [], ["a", "x", "b"]),
+        // A new element goes where the order puts it.
+        (["a", "b"], ["a", "n", "b"], ["n"], ["a", "n", "b"]),
+    ]
+
+    @Test(arguments: orders)
+    func setElementOrderInterleaves(live: [String], order: [String], patch: [String], expected: [String]) throws {
+        func list(_ names: [String]) -> String { "[" + names.map { #"{"name":"\#($0)"}"# }.joined(separator: ",") + "]" }
+        let original = j(#"{"spec":{"containers":"# + list(live) + "}}")
+        let p = j(#"{"spec":{"$setElementOrder/containers":"# + list(order) + #","containers":"# + list(patch) + "}}")
+        #expect(try StrategicMergePatch.apply(p, to: original, kind: "Pod")["spec"]["containers"] == j(list(expected)))
+    }
+
     @Test func serviceAndPodListKeys() throws {
         let svc = j(#"{"spec":{"ports":[{"port":80,"targetPort":8080},{"port":443}]}}"#)
         let patched = try StrategicMergePatch.apply(j(#"{"spec":{"ports":[{"port":80,"targetPort":9090}]}}"#), to: svc, kind: "Service")
@@ -121,6 +139,15 @@ import Testing
         #expect(failure(#"{"spec":{"strategy":{"$retainKeys":["type"],"rollingUpdate":{}}}}"#)?.code == 422)
         #expect(failure(#"{"metadata":{"$deleteFromPrimitiveList/finalizers":"a"}}"#)?.code == 400)
         #expect(failure(#"[1]"#)?.code == 400)
+        let mergeElement = failure(#"{"spec":{"template":{"spec":{"containers":[{"name":"app","$patch":"merge"}]}}}}"#)
+        #expect(mergeElement?.code == 500)
+        #expect(mergeElement?.detail == "merging lists cannot yet be specified in the patch")
+        #expect(failure(#"{"spec":{"strategy":{"$patch":"frobnicate"}}}"#)?.code == 500)
+        #expect(failure(#"{"spec":{"$setElementOrder/template":"x"}}"#)?.code == 400)
+        // The order must list what the patch sets, in the same relative order.
+        #expect(failure(#"{"spec":{"template":{"spec":{"$setElementOrder/containers":[{"name":"app"}],"containers":[{"name":"new","image":"n"}]}}}}"#)?.detail
+            == "invalid patch format of setElementOrder list")
+        #expect(failure(#"{"spec":{"template":{"spec":{"$setElementOrder/containers":[{"name":"sidecar"},{"name":"app"}],"containers":[{"name":"app","image":"1"},{"name":"sidecar","image":"2"}]}}}}"#)?.code == 400)
     }
 
     @Test func customResourcesAreNotSupported() {

@@ -44,11 +44,23 @@ func runningPod(_ pod: JSON, ip: String, created: Date = epoch, readySince: Date
 }
 
 extension WorkloadDecision {
-    var created: [JSON] { actions.compactMap { if case .create(let o) = $0 { return o } else { return nil } } }
-    var deletedNames: [String] { actions.compactMap { if case .delete(_, _, let n, _) = $0 { return n } else { return nil } } }
+    /// Created objects other than ReplicaSet mirrors (pods, slices).
+    var created: [JSON] { actions.compactMap { if case .create(let o) = $0, o["kind"] != "ReplicaSet" { return o } else { return nil } } }
+    var deletedNames: [String] {
+        actions.compactMap { if case .delete(let kind, _, let n, _) = $0, kind != "ReplicaSet" { return n } else { return nil } }
+    }
+    /// Actions on anything but ReplicaSet mirrors.
+    var withoutMirrors: [WorkloadAction] {
+        actions.filter {
+            switch $0 {
+            case .create(let o), .update(let o), .updateStatus(let o): return o["kind"] != "ReplicaSet"
+            case .delete(let kind, _, _, _): return kind != "ReplicaSet"
+            }
+        }
+    }
     var updated: [JSON] { actions.compactMap { if case .update(let o) = $0 { return o } else { return nil } } }
     var status: JSON? {
-        actions.lazy.compactMap { if case .updateStatus(let o) = $0 { return o["status"] } else { return nil } }.first
+        actions.lazy.compactMap { if case .updateStatus(let o) = $0, o["kind"] == "Deployment" { return o["status"] } else { return nil } }.first
     }
 }
 

@@ -62,7 +62,7 @@ import DozeJSON
         #expect(progressing["message"].string?.hasSuffix("has successfully progressed.") == true)
         d["status"] = status
         let later = DeploymentReconciler(now: epoch + 500).reconcile(deployment: d, pods: pods)
-        #expect(later.actions.isEmpty)
+        #expect(later.withoutMirrors.isEmpty)
     }
 
     @Test func scaleDownRemovesNotReadyThenNewest() {
@@ -118,5 +118,27 @@ import DozeJSON
         let terminating = old.map { p -> JSON in var t = p; t[path: "metadata", "deletionTimestamp"] = "2023-11-14T22:15:00Z"; return t }
         #expect(reconciler.reconcile(deployment: v2, pods: terminating).created.isEmpty)
         #expect(reconciler.reconcile(deployment: v2, pods: []).created.count == 2)
+    }
+}
+
+@Suite struct PausedDeploymentTests {
+    @Test func pausedDeploymentsScaleButDoNotRollOut() throws {
+        let reconciler = DeploymentReconciler(now: epoch + 100, suffix: counterSuffix())
+        let v1 = deployment(replicas: 2)
+        let pods = reconciler.reconcile(deployment: v1, pods: []).created.enumerated().map { i, p in
+            runningPod(p, ip: "127.1.0.\(i + 1)", created: epoch + Double(i), readySince: epoch + 10)
+        }
+        var paused = deployment(replicas: 3, extraSpec: ["paused": true])
+        let up = reconciler.reconcile(deployment: paused, pods: pods)
+        #expect(up.created.count == 1)
+        #expect(up.status?.condition("Progressing")?["reason"] == "DeploymentPaused")
+        paused = deployment(replicas: 1, image: "v2", extraSpec: ["paused": true])
+        let changed = reconciler.reconcile(deployment: paused, pods: pods)
+        #expect(changed.created.isEmpty)
+        #expect(changed.deletedNames.count == 1)
+        paused[path: "spec", "replicas"] = 2
+        #expect(reconciler.reconcile(deployment: paused, pods: pods).withoutMirrors.allSatisfy {
+            if case .updateStatus = $0 { return true } else { return false }
+        })
     }
 }

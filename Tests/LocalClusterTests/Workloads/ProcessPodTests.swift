@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import DozeJSON
 @testable import LocalCluster
@@ -115,12 +116,19 @@ import DozeJSON
 
     @Test func failingLivenessProbeRestartsTheContainer() async throws {
         let recorder = StatusRecorder()
-        let runtime = PodRuntime(mode: .process, options: fastOptions(), ipPool: testIPPool(), statusSink: recorder.sink)
+        let events = Mutex<[WorkloadEvent]>([])
+        var options = fastOptions()
+        options.events = { e in events.withLock { $0.append(e) } }
+        let runtime = PodRuntime(mode: .process, options: options, ipPool: testIPPool(), statusSink: recorder.sink)
         let c: JSON = ["name": "c", "command": ["sleep", "600"],
                        "livenessProbe": ["exec": ["command": ["false"]], "periodSeconds": 1, "failureThreshold": 2]]
         runtime.start(testPod("sick", containers: [c], extraSpec: ["terminationGracePeriodSeconds": 1]))
         let status = await recorder.wait("default/sick") { $0.container()["restartCount"].int ?? 0 >= 1 }
         #expect(status?.container()["lastState"]["terminated"]["exitCode"] == 143)
+        let seen = events.withLock { $0 }
+        #expect(seen.contains { $0.reason == "Unhealthy" && $0.warning && $0.message.hasPrefix("Liveness probe failed: command [\"false\"] exited with 1") })
+        #expect(seen.contains { $0.reason == "Killing" && $0.message == "Container c failed liveness probe, will be restarted" })
+        #expect(seen.first { $0.reason == "Started" }?.fieldPath == "spec.containers{c}")
         await runtime.stopAll()
     }
 

@@ -61,6 +61,18 @@ import DozeJSON
         let d = try store.get(.deployments, namespace: "default", name: "app")
         #expect(d[path: "status", "observedGeneration"] == d[path: "metadata", "generation"])
         #expect(d["status"].condition("Progressing")?["reason"] == "NewReplicaSetAvailable")
+        // ReplicaSet mirrors as `kubectl get rs` / `rollout history` see them, and nothing left to write.
+        let replicaSets = try store.list(.replicaSets, namespace: "default").items
+        let revisions = replicaSets.compactMap { $0[path: "metadata", "annotations", "deployment.kubernetes.io/revision"].string }
+        #expect(revisions.sorted() == ["1", "2"])
+        let newest = try #require(replicaSets.first { $0[path: "metadata", "annotations", "deployment.kubernetes.io/revision"] == "2" })
+        #expect(newest[path: "spec", "replicas"] == 4)
+        #expect(newest[path: "status", "availableReplicas"] == 4)
+        let again = DeploymentReconciler(now: Date()).reconcile(deployment: d, pods: appPods(store), replicaSets: replicaSets)
+        #expect(again.actions.isEmpty, "\(again.actions)")
+        let scaling = try store.list(.events, namespace: "default", fieldSelector: "reason=ScalingReplicaSet").items
+        #expect(scaling.contains { $0["message"].string?.hasPrefix("Scaled up replica set app-") == true })
+        #expect(scaling.contains { $0["message"].string == "Scaled down replica set app-\(v1Hash ?? "") to 0 from 1" })
 
         try store.delete(.deployments, namespace: "default", name: "app", options: DeleteOptions(propagationPolicy: .foreground))
         #expect(await eventually(store, watching: watched) {
@@ -103,6 +115,9 @@ import DozeJSON
             (try? store.get(.pods, namespace: "default", name: "stubborn")) == nil
         })
         #expect(Date().timeIntervalSince(started) >= 0.9, "SIGTERM was ignored, so the grace period ran out")
+        let reasons = try store.list(.events, namespace: "default", fieldSelector: "involvedObject.name=stubborn").items
+            .compactMap { $0["reason"].string }
+        #expect(Set(reasons).isSuperset(of: ["Scheduled", "Created", "Started", "Killing"]))
         #expect(!processAlive(pid))
         #expect(workloads.pods.runningPods.isEmpty)
     }

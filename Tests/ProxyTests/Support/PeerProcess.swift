@@ -6,6 +6,8 @@ import Synchronization
 final class PeerProcess: @unchecked Sendable {
     let process = Process()
     private let output = Mutex<(lines: [String], partial: String, waiters: [(String, CheckedContinuation<String?, Never>)])>(([], "", []))
+    /// Standard output reached EOF (the process exited and its output is all in).
+    private let outputDone = Mutex<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
     private let stderrText = Mutex<String>("")
     private let exit = Mutex<(status: Int32?, waiters: [CheckedContinuation<Int32?, Never>])>((nil, []))
 
@@ -16,7 +18,11 @@ final class PeerProcess: @unchecked Sendable {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        out.fileHandleForReading.readabilityHandler = { [weak self] h in self?.received(h.availableData) }
+        out.fileHandleForReading.readabilityHandler = { [weak self] h in
+            let d = h.availableData
+            if d.isEmpty { h.readabilityHandler = nil }
+            self?.received(d)
+        }
         err.fileHandleForReading.readabilityHandler = { [weak self] h in
             let d = h.availableData
             self?.stderrText.withLock { $0 += String(decoding: d, as: UTF8.self) }
@@ -42,6 +48,7 @@ final class PeerProcess: @unchecked Sendable {
     private func received(_ data: Data) {
         let resumed = output.withLock { o -> [(CheckedContinuation<String?, Never>, String?)] in
             if data.isEmpty {
+                defer { self.markOutputDone() }
                 let w = o.waiters
                 o.waiters = []
                 return w.map { ($0.1, nil) }
@@ -60,6 +67,15 @@ final class PeerProcess: @unchecked Sendable {
             return done
         }
         for (c, line) in resumed { c.resume(returning: line) }
+    }
+
+    private func markOutputDone() {
+        let w = outputDone.withLock { d in
+            d.done = true
+            defer { d.waiters = [] }
+            return d.waiters
+        }
+        for c in w { c.resume() }
     }
 
     /// The first output line containing `text`, awaited up to `seconds`; nil on timeout or exit.
@@ -99,14 +115,14 @@ final class PeerProcess: @unchecked Sendable {
         return Int(String(digits.reversed()))
     }
 
-    var allOutput: String { output.withLock { $0.lines.joined(separator: "\n") + $0.partial } }
+    var allOutput: String { output.withLock { $0.lines.map { $0 + "\n" }.joined() + $0.partial } }
     var errorOutput: String { stderrText.withLock { $0 } }
 
     func signal(_ sig: Int32) { if process.isRunning { kill(process.processIdentifier, sig) } }
 
     /// Waits for the process to exit (up to `seconds`); returns its status, or nil if it is still running.
     func waitForExit(within seconds: Double = 20) async -> Int32? {
-        await withTaskGroup(of: Int32?.self) { group in
+        let status = await withTaskGroup(of: Int32?.self) { group in
             group.addTask {
                 await withCheckedContinuation { c in
                     let done = self.exit.withLock { e -> Int32? in
@@ -127,7 +143,31 @@ final class PeerProcess: @unchecked Sendable {
                 return e.waiters
             }
             for c in stale { c.resume(returning: nil) }
+            group.cancelAll()
             return first
+        }
+        if status != nil { await outputDrained(within: 5) }
+        return status
+    }
+
+    /// Waits (bounded) for standard output to reach EOF, so `allOutput` is complete. Bounded
+    /// because a process spawned concurrently elsewhere may inherit the pipe and hold it open.
+    private func outputDrained(within seconds: Double) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                    let done = self.outputDone.withLock { d -> Bool in
+                        if d.done { return true }
+                        d.waiters.append(c)
+                        return false
+                    }
+                    if done { c.resume() }
+                }
+            }
+            group.addTask { try? await Task.sleep(for: .seconds(seconds)) }
+            await group.next()
+            markOutputDone()  // releases the waiter if the timeout won
+            group.cancelAll()
         }
     }
 

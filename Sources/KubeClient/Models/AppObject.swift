@@ -1,17 +1,19 @@
 import DozeJSON
 
-/// doze.dev/v1alpha1 App. The spec is left as JSON here: the controller owns the validated
-/// AppSpec. The status accessors are what both the controller and the proxy read and write.
-public struct App: KubeObject {
+/// doze.dev/v1alpha1 App as stored. Named AppObject because the Controller's `App` is the
+/// validated spec (and `KubeClient.App` cannot be written: the module and the client class
+/// share a name). The spec stays JSON; the status accessors are what the controller and the
+/// proxy read and write.
+public struct AppObject: KubeObject {
     public static let resourceType = ResourceType.app
     public var json: JSON
     public init(json: JSON) { self.json = json }
 
     public var spec: JSON { get { json["spec"] } set { json["spec"] = newValue } }
-    public var status: AppStatus { get { view("status") } set { set("status", newValue) } }
+    public var status: AppObjectStatus { get { view("status") } set { set("status", newValue) } }
 }
 
-public struct AppStatus: JSONView {
+public struct AppObjectStatus: JSONView {
     public var json: JSON
     public init(json: JSON) { self.json = json }
 
@@ -23,5 +25,5 @@ public struct AppStatus: JSONView {
     public var readyReplicas: Int? { get { int("readyReplicas") } set { set("readyReplicas", newValue) } }
     /// RFC 3339 text.
     public var lastActivityTime: String? { get { string("lastActivityTime") } set { set("lastActivityTime", newValue) } }
-    public var conditions: [Condition] { get { views("conditions") } set { set("conditions", newValue) } }
+    public var conditions: [StatusCondition] { get { views("conditions") } set { set("conditions", newValue) } }
 }

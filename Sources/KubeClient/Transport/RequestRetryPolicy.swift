@@ -6,14 +6,16 @@ import Foundation
 /// - 429 Too Many Requests, for every verb: the API server's flow control rejects a request
 ///   before any handler runs, so nothing was done (client-go retries these for all verbs too).
 ///   `Retry-After` (seconds) is honoured, capped at `maxRetryAfter`.
-/// - 500, 502, 503, 504 and connection errors (refused, reset, dropped, timed out), only for
+/// - a connection that could not be made (refused, unknown host), for every verb: the request
+///   never left.
+/// - 500, 502, 503, 504 and other connection errors (reset, dropped, timed out), only for
 ///   idempotent requests (`KubeRequest.isIdempotent`: GET, HEAD, PUT, DELETE, merge and apply
 ///   patches). The first attempt may have been applied before the failure, and repeating a POST
 ///   or a JSON patch is not safe then. A retried PUT with a resourceVersion may answer 409 when
 ///   the first attempt did land; callers handle conflicts anyway.
 /// Delays grow exponentially from `baseDelay` to `maxDelay`, with "equal jitter" (half fixed,
 /// half random) so that clients that failed together do not come back together.
-public struct RetryPolicy: Sendable, Hashable {
+public struct RequestRetryPolicy: Sendable, Hashable {
     public var maxRetries: Int
     public var baseDelay: Double
     public var maxDelay: Double
@@ -26,7 +28,7 @@ public struct RetryPolicy: Sendable, Hashable {
         self.maxRetryAfter = maxRetryAfter
     }
 
-    public static let none = RetryPolicy(maxRetries: 0)
+    public static let none = RequestRetryPolicy(maxRetries: 0)
 
     public static let retriedServerErrors: Set<Int> = [500, 502, 503, 504]
 
@@ -44,9 +46,11 @@ public struct RetryPolicy: Sendable, Hashable {
         return backoff(attempt: attempt, random: random)
     }
 
-    /// The delay after a connection error (no HTTP response), or nil to give up.
-    public func delayAfterTransportError(request: KubeRequest, attempt: Int, random: Double) -> Double? {
-        guard attempt < maxRetries, request.isIdempotent else { return nil }
+    /// The delay after a connection error (no HTTP response), or nil to give up. `notSent`: the
+    /// connection was never made.
+    public func delayAfterTransportError(request: KubeRequest, notSent: Bool = false, attempt: Int,
+                                         random: Double) -> Double? {
+        guard attempt < maxRetries, notSent || request.isIdempotent else { return nil }
         return backoff(attempt: attempt, random: random)
     }
 
