@@ -90,6 +90,9 @@ final class TestCluster: Sendable {
         (try? store.list(gvr, namespace: namespace).items) ?? []
     }
 
+    /// Every request the server answered over HTTP (reads, watches and writes).
+    var requestCount: Int { traffic.requests.withLock { $0 } }
+
     /// Writes other than leader election's Lease renewals.
     var reconcileWrites: [String] { writes.filter { !$0.contains("/leases/") } }
 
@@ -135,7 +138,10 @@ final class Traffic: Sendable {
     let faults = Mutex<(status: Int, remaining: Int, methods: Set<String>)>((0, 0, []))
 
     /// Records a write; returns the status to fail it with, if a fault is due.
+    let requests = Mutex(0)
+
     func see(_ req: HTTPRequest) -> Int? {
+        requests.withLock { $0 += 1 }
         if req.method != "GET" { log.withLock { $0.append("\(req.method) \(req.path)") } }
         return faults.withLock { f -> Int? in
             guard f.remaining > 0, f.methods.contains(req.method) else { return nil }
