@@ -39,7 +39,7 @@ let package = Package(
         // KubeClient against LocalCluster: two implementations written apart, checking each other.
         .testTarget(name: "IntegrationTests", dependencies: ["KubeClient", "LocalCluster", "DozeJSON"],
                     linkerSettings: exportCurlHook),
-        .testTarget(name: "ControllerTests", dependencies: ["Controller", "KubeClient", "DozeJSON"],
-                    resources: [.copy("Golden")]),
+        .testTarget(name: "ControllerTests", dependencies: ["Controller", "KubeClient", "DozeJSON", "LocalCluster", "HTTPCore"],
+                    resources: [.copy("Golden")], linkerSettings: exportCurlHook),
     ]
 )

@@ -10,6 +10,7 @@ enum DozeCommand {
         switch sub {
         case "version", "--version": print("doze \(version)")
         case "help", "-h", "--help": print(usage)
+        case "controller": exit(await ControllerCommand.run(args))
         case "kubeconfig": await KubeconfigCommand.run(args)
         case "cluster": exit(await ClusterCommand.run(args))
         case "proxy": exit(await ProxyCommand.run(args))
@@ -24,6 +25,7 @@ enum DozeCommand {
 
         commands:
           version                 print the version
+          controller              run the App controller (doze controller --help)
           cluster                 run the local in-memory Kubernetes cluster
           proxy                   run the reverse proxy (doze proxy --help)
           kubeconfig view         show how a kubeconfig resolves (--check calls the server)
