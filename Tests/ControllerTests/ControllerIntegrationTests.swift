@@ -116,7 +116,10 @@ import Testing
         })
         let msg = cluster.get(TestCluster.apps, "ns2", "new")?.condition("RouteAdmitted")["message"].string ?? ""
         #expect(msg.contains("ns1/old"))
-        #expect(cluster.get(TestCluster.apps, "ns1", "old")?.condition("RouteAdmitted")["status"] == "True")
+        // Status is written after the children, so it may trail the Deployment seen above.
+        #expect(await cluster.eventually {
+            cluster.get(TestCluster.apps, "ns1", "old")?.condition("RouteAdmitted")["status"] == "True"
+        })
         _ = await cluster.request("DELETE", "/apis/doze.dev/v1alpha1/namespaces/ns1/apps/old")
         #expect(await cluster.eventually {
             cluster.get(TestCluster.apps, "ns2", "new")?.condition("RouteAdmitted")["status"] == "True"
