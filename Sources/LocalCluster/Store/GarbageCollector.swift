@@ -44,7 +44,9 @@ extension ObjectStore {
             return s.nextWatcherID
         }
         cont.yield()
-        cont.onTermination = { [weak self] _ in _ = self?.state.withLock { $0.changeListeners.removeValue(forKey: id) } }
+        cont.onTermination = { [weak self] _ in
+            let me = self; outsideTermination { _ = me?.state.withLock { $0.changeListeners.removeValue(forKey: id) } }
+        }
         return stream
     }
 }

@@ -75,7 +75,7 @@ extension ObjectStore {
             s.watchers[s.nextWatcherID] = StoreState.Watcher(filter: filter, continuation: continuation)
             return s.nextWatcherID
         }
-        continuation.onTermination = { [weak self] _ in self?.removeWatcher(id) }
+        continuation.onTermination = { [weak self] _ in let store = self; outsideTermination { store?.removeWatcher(id) } }
         return StoreWatch(events: stream, id: id, store: self)
     }
 

@@ -108,7 +108,7 @@ public final class ContainerLog: Sendable {
             if s.closed { continuation.finish() } else { s.followers[id] = continuation }
         }
         continuation.onTermination = { [weak self] _ in
-            _ = self?.state.withLock { $0.followers.removeValue(forKey: id) }
+            let me = self; outsideTermination { _ = me?.state.withLock { $0.followers.removeValue(forKey: id) } }
         }
         return stream
     }
