@@ -7,40 +7,12 @@ struct DeploymentControllerService: Sendable {
     let options: PodRuntimeOptions
 
     func run() async throws {
-        let queue = KeyQueue()
-        try await withTaskCancellationHandler {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    try await WatchLoop.forEach(store, .deployments) { event in
-                        await queue.add("\(event.namespace)/\(event.name)")
-                    }
-                }
-                group.addTask {
-                    try await WatchLoop.forEach(store, .replicaSets) { event in
-                        for owner in event.object[path: "metadata", "ownerReferences"].array ?? []
-                        where owner["kind"] == "Deployment" && owner["controller"] == true {
-                            await queue.add("\(event.namespace)/\(owner["name"].string ?? "")")
-                        }
-                    }
-                }
-                group.addTask {
-                    try await WatchLoop.forEach(store, .pods) { event in
-                        for owner in event.object[path: "metadata", "ownerReferences"].array ?? []
-                        where owner["kind"] == "Deployment" && owner["controller"] == true {
-                            await queue.add("\(event.namespace)/\(owner["name"].string ?? "")")
-                        }
-                    }
-                }
-                group.addTask {
-                    while let key = await queue.next() { await reconcile(key, queue: queue) }
-                }
-                defer { group.cancelAll() }
-                try await group.next()
-                await queue.close()
-            }
-        } onCancel: {
-            Task { await queue.close() }
-        }
+        let owningDeployment = ControllerLoop.controllers(ofKind: "Deployment")
+        try await ControllerLoop(store: store, triggers: [
+            .init(resource: .deployments, keys: ControllerLoop.own),
+            .init(resource: .replicaSets, keys: owningDeployment),
+            .init(resource: .pods, keys: owningDeployment),
+        ]).run { key, queue in await reconcile(key, queue: queue) }
     }
 
     private func reconcile(_ key: String, queue: KeyQueue) async {
@@ -58,9 +30,4 @@ struct DeploymentControllerService: Sendable {
             await queue.add(key, after: wait, sleep: options.sleep)
         }
     }
-}
-
-func splitKey(_ key: String) -> (namespace: String, name: String) {
-    let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
-    return parts.count == 2 ? (parts[0], parts[1]) : ("", key)
 }

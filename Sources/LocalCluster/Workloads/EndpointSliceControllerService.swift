@@ -7,41 +7,20 @@ struct EndpointSliceControllerService: Sendable {
     let options: PodRuntimeOptions
 
     func run() async throws {
-        let queue = KeyQueue()
-        try await withTaskCancellationHandler {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    try await WatchLoop.forEach(store, .services) { event in
-                        await queue.add("\(event.namespace)/\(event.name)")
-                    }
-                }
-                group.addTask {
-                    // A pod's labels may have matched a selector before this change and not after,
-                    // so every Service of the namespace takes a look (namespaces hold few Services).
-                    try await WatchLoop.forEach(store, .pods) { event in
-                        let names = (try? store.list(.services, namespace: event.namespace).items) ?? []
-                        for service in names {
-                            await queue.add("\(event.namespace)/\(service[path: "metadata", "name"].string ?? "")")
-                        }
-                    }
-                }
-                group.addTask {
-                    try await WatchLoop.forEach(store, .endpointSlices) { event in
-                        guard let service = event.object[path: "metadata", "labels", EndpointSliceReconciler.serviceNameLabel].string
-                        else { return }
-                        await queue.add("\(event.namespace)/\(service)")
-                    }
-                }
-                group.addTask {
-                    while let key = await queue.next() { await reconcile(key, queue: queue) }
-                }
-                defer { group.cancelAll() }
-                try await group.next()
-                await queue.close()
-            }
-        } onCancel: {
-            Task { await queue.close() }
-        }
+        let store = store
+        try await ControllerLoop(store: store, triggers: [
+            .init(resource: .services, keys: ControllerLoop.own),
+            // A pod's labels may have matched a selector before this change and not after,
+            // so every Service of the namespace takes a look (namespaces hold few Services).
+            .init(resource: .pods) { event in
+                ((try? store.list(.services, namespace: event.namespace).items) ?? [])
+                    .map { "\(event.namespace)/\($0[path: "metadata", "name"].string ?? "")" }
+            },
+            .init(resource: .endpointSlices) { event in
+                event.object[path: "metadata", "labels", EndpointSliceReconciler.serviceNameLabel].string
+                    .map { ["\(event.namespace)/\($0)"] } ?? []
+            },
+        ]).run { key, queue in await reconcile(key, queue: queue) }
     }
 
     private func reconcile(_ key: String, queue: KeyQueue) async {
