@@ -26,4 +26,103 @@ import Testing
         #expect(metrics.body.contains("doze_proxy_wake_duration_seconds_count 1"))
         await cluster.stop()
     }
+
+    @Test func twoHundredConcurrentRequestsAllAnswer200WithOneScaleCall() async throws {
+        let cluster = try await WakeCluster { try await $0.app("crowd", spec: ["route": ["host": "crowd.test"]]) }
+        let port = cluster.proxy.port
+        let statuses = await withTaskGroup(of: Int.self) { group in
+            for i in 0..<200 {
+                group.addTask { await httpRequest(port: port, "GET", "/?n=\(i)", host: "crowd.test").status }
+            }
+            return await group.reduce(into: [Int: Int]()) { $0[$1, default: 0] += 1 }
+        }
+        #expect(statuses == [200: 200])
+        #expect(cluster.scaleWrites("default", "crowd") == 1)
+        #expect(cluster.proxy.metrics.wake.wakesTotal == 1)
+        #expect(cluster.proxy.apps.heldCount == 0)
+        await cluster.stop()
+    }
+
+    @Test func startupTimeoutAnswers503WithRetryAfter() async throws {
+        let cluster = try await WakeCluster {
+            try await $0.app("stuck", spec: ["route": ["host": "stuck.test"], "scaling": ["startupTimeout": "1s"]],
+                             command: ["sleep", "30"])
+        }
+        let started = ContinuousClock.now
+        let r = await httpRequest(port: cluster.proxy.port, "GET", "/", host: "stuck.test")
+        let waited = ContinuousClock.now - started
+        #expect(r.status == 503)
+        #expect(r.head.lowercased().contains("retry-after: 5"))
+        #expect(r.body == "503 Service Unavailable: app default/stuck did not become ready within 1s (startup timeout)\n")
+        #expect(waited >= .milliseconds(900) && waited < .seconds(10))
+        #expect(cluster.scaleWrites("default", "stuck") == 1)
+        let metrics = await httpRequest(port: cluster.proxy.adminPort, "GET", "/metrics")
+        #expect(metrics.body.contains("doze_proxy_rejected_total{cause=\"startup timeout\"} 1"))
+        await cluster.stop()
+    }
+
+    @Test func fenceHoldsRequestsAndUnfenceReleasesThem() async throws {
+        let cluster = try await WakeCluster { try await $0.app("fenced", spec: ["route": ["host": "fenced.test"]]) }
+        let port = cluster.proxy.port, admin = cluster.proxy.adminPort
+        #expect(await httpRequest(port: port, "GET", "/", host: "fenced.test").status == 200)  // wakes it
+
+        let fence = await httpRequest(port: admin, "POST", "/fence", body: #"{"app":"default/fenced","ttlMillis":10000}"#)
+        #expect(fence.status == 200)
+        let answer = try JSON(parsing: Array(fence.body.utf8))
+        #expect(answer["replica"] == "test-proxy" && answer["app"] == "default/fenced")
+        #expect(answer["inFlight"] == 0 && answer["openTunnels"] == 0)
+
+        let held = Task { await httpRequest(port: port, "GET", "/", host: "fenced.test") }
+        let app = try #require(cluster.proxy.apps.runtime(named: "default/fenced"))
+        #expect(await waitFor { app.heldCount == 1 })
+        let activity = try JSON(parsing: Array(await httpRequest(port: admin, "GET", "/activity").body.utf8))
+        #expect(activity["replica"] == "test-proxy")
+        #expect(activity["apps"]["default/fenced"]["inFlight"] == 1, "a held request counts as in flight")
+
+        let unfence = await httpRequest(port: admin, "POST", "/unfence", body: #"{"app":"default/fenced","slept":false}"#)
+        #expect(unfence.status == 200)
+        #expect(try JSON(parsing: Array(unfence.body.utf8)) == ["replica": "test-proxy", "app": "default/fenced"])
+        #expect(await held.value.status == 200)
+        #expect(cluster.scaleWrites("default", "fenced") == 1, "no wake while fenced or after slept:false")
+
+        let after = try JSON(parsing: Array(await httpRequest(port: admin, "GET", "/activity").body.utf8))
+        #expect(after["apps"]["default/fenced"]["inFlight"] == 0)
+        #expect((after["apps"]["default/fenced"]["idleMillis"].int ?? -1) >= 0)
+        #expect(await httpRequest(port: admin, "POST", "/fence", body: "{}").status == 400)
+        let unknown = await httpRequest(port: admin, "POST", "/fence", body: #"{"app":"default/nobody","ttlMillis":100}"#)
+        #expect(unknown.status == 200 && unknown.body.contains(#""inFlight":0"#))
+        await cluster.stop()
+    }
+
+    @Test func unfenceAfterSleepTakesTheWakePathInsteadOfTheOldPod() async throws {
+        let cluster = try await WakeCluster { try await $0.app("napper", spec: ["route": ["host": "napper.test"]]) }
+        let port = cluster.proxy.port, admin = cluster.proxy.adminPort
+        #expect(await httpRequest(port: port, "GET", "/", host: "napper.test").status == 200)
+        #expect(await cluster.eventually { cluster.readyEndpoints("default", "napper") == 1 })
+
+        // The controller's sleep: fence, scale to 0, unfence slept:true, while a request waits.
+        #expect(await httpRequest(port: admin, "POST", "/fence", body: #"{"app":"default/napper","ttlMillis":10000}"#).status == 200)
+        let held = Task { await httpRequest(port: port, "GET", "/", host: "napper.test") }
+        let app = try #require(cluster.proxy.apps.runtime(named: "default/napper"))
+        #expect(await waitFor { app.heldCount == 1 })
+        _ = try await cluster.client.api(Deployment.self, namespace: "default").scale("napper", replicas: 0)
+        #expect(await httpRequest(port: admin, "POST", "/unfence", body: #"{"app":"default/napper","slept":true}"#).status == 200)
+
+        let r = await held.value
+        #expect(r.status == 200, "\(r.head)\(r.body)")
+        // The proxy's first wake, the test's own scale to 0, and the proxy's second wake (0 → 1).
+        #expect(cluster.scaleWrites("default", "napper") == 3, "woken again by the held request")
+        #expect(cluster.deployment("default", "napper")?[path: "spec", "replicas"].int == 1)
+        await cluster.stop()
+    }
+}
+
+/// Polls a condition that no event announces (state inside the proxy), up to `seconds`.
+func waitFor(seconds: Double = 10, _ check: () -> Bool) async -> Bool {
+    let deadline = ContinuousClock.now + .seconds(seconds)
+    while ContinuousClock.now < deadline {
+        if check() { return true }
+        try? await Task.sleep(for: .milliseconds(5))
+    }
+    return check()
 }

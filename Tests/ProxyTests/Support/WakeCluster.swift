@@ -78,6 +78,14 @@ final class WakeCluster: Sendable {
         log.lines.withLock { $0.filter { $0 == "PATCH /apis/apps/v1/namespaces/\(namespace)/deployments/\(name)/scale" }.count }
     }
 
+    /// Ready endpoints in the App's EndpointSlices.
+    func readyEndpoints(_ namespace: String, _ name: String) -> Int {
+        let slices = (try? store.list(.endpointSlices, namespace: namespace).items) ?? []
+        return slices.filter { $0[path: "metadata", "labels", "kubernetes.io/service-name"].string == name }
+            .flatMap { $0["endpoints"].array ?? [] }
+            .filter { $0[path: "conditions", "ready"].bool != false }.count
+    }
+
     func deployment(_ namespace: String, _ name: String) -> JSON? {
         try? store.get(.deployments, namespace: namespace, name: name)
     }
