@@ -73,6 +73,8 @@ struct WakeState {
                 if let h = held.removeValue(forKey: id) { out.append(.forward(h, ep)) } else { out.append(.lostForward(ep)) }
             case .reject(let id, let cause):
                 if let h = held.removeValue(forKey: id) { out.append(.reject(h, cause)) }
+                // A wake that timed out is over: a later success must not be timed from it.
+                if cause == .startupTimeout && machine.heldCount == 0 { wakeStartNanos = nil }
             case .scaleUp:
                 wakeStartNanos = held.values.map(\.arrivalNanos).min() ?? nowNanos
                 out.append(.scaleUp(replicas: settings.minReplicas))
