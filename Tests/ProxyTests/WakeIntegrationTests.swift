@@ -1,6 +1,7 @@
 import DozeJSON
 import Foundation
 import KubeClient
+import Synchronization
 import Testing
 @testable import Proxy
 
@@ -115,6 +116,34 @@ import Testing
         #expect(cluster.deployment("default", "napper")?[path: "spec", "replicas"].int == 1)
         await cluster.stop()
     }
+
+    @Test func aPodKilledUnderTrafficNeverCausesA502() async throws {
+        let cluster = try await WakeCluster {
+            try await $0.app("sturdy", spec: ["route": ["host": "sturdy.test"]], replicas: 1)
+        }
+        let port = cluster.proxy.port
+        #expect(await cluster.eventually { cluster.readyEndpoints("default", "sturdy") == 1 })
+        #expect(await httpRequest(port: port, "GET", "/", host: "sturdy.test").status == 200)
+        let pod = try #require(cluster.pods("default", "sturdy").first)
+
+        // Four clients loop while the pod is deleted (its process gets SIGTERM and exits at once).
+        let stop = StopFlag()
+        let clients = (0..<4).map { _ in
+            Task { () -> [Int: Int] in
+                var seen: [Int: Int] = [:]
+                while !stop.isSet { seen[await httpRequest(port: port, "GET", "/", host: "sturdy.test").status, default: 0] += 1 }
+                return seen
+            }
+        }
+        _ = try await cluster.client.api(Pod.self, namespace: "default").delete(pod)
+        #expect(await cluster.eventually { cluster.pods("default", "sturdy").contains { $0 != pod } && cluster.readyEndpoints("default", "sturdy") == 1 })
+        #expect(await httpRequest(port: port, "GET", "/", host: "sturdy.test").status == 200)
+        stop.set()
+        var total: [Int: Int] = [:]
+        for c in clients { for (k, v) in await c.value { total[k, default: 0] += v } }
+        #expect(total.keys.sorted() == [200], "\(total)")
+        await cluster.stop()
+    }
 }
 
 /// Polls a condition that no event announces (state inside the proxy), up to `seconds`.
@@ -125,4 +154,10 @@ func waitFor(seconds: Double = 10, _ check: () -> Bool) async -> Bool {
         try? await Task.sleep(for: .milliseconds(5))
     }
     return check()
+}
+
+final class StopFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    func set() { flag.store(true, ordering: .relaxed) }
+    var isSet: Bool { flag.load(ordering: .relaxed) }
 }

@@ -86,6 +86,13 @@ final class WakeCluster: Sendable {
             .filter { $0[path: "conditions", "ready"].bool != false }.count
     }
 
+    /// Names of the App's pods that are not being deleted.
+    func pods(_ namespace: String, _ app: String) -> [String] {
+        ((try? store.list(.pods, namespace: namespace).items) ?? [])
+            .filter { $0[path: "metadata", "labels", "doze.dev/app"].string == app && $0[path: "metadata", "deletionTimestamp"].isNull }
+            .compactMap { $0[path: "metadata", "name"].string }
+    }
+
     func deployment(_ namespace: String, _ name: String) -> JSON? {
         try? store.get(.deployments, namespace: namespace, name: name)
     }
