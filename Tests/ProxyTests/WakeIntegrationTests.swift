@@ -206,6 +206,34 @@ while True:
     c, _ = s.accept()
     threading.Thread(target=handle, args=(c,), daemon=True).start()
 """
+
+    /// The scale call fails while the Deployment does not exist yet (the controller is slow):
+    /// it is retried with backoff while the request waits, and the request still gets 200.
+    @Test func aFailedScaleCallIsRetriedWhileRequestsWait() async throws {
+        let cluster = try await WakeCluster {
+            try await $0.app("late", spec: ["route": ["host": "late.test"]], withDeployment: false)
+        }
+        let request = Task { await httpRequest(port: cluster.proxy.port, "GET", "/", host: "late.test") }
+        #expect(await waitFor { cluster.scaleWrites("default", "late") >= 1 }, "the first scale call (404)")
+        try await WakeCluster.Setup(client: cluster.client).deployment("late")
+        let r = await request.value
+        #expect(r.status == 200, "\(r.head)\(r.body)")
+        #expect(cluster.scaleWrites("default", "late") >= 2)
+        #expect(cluster.deployment("default", "late")?[path: "spec", "replicas"].int == 1)
+        await cluster.stop()
+    }
+
+    @Test func onlyTheWatchedNamespacesAreRouted() async throws {
+        let cluster = try await WakeCluster(namespaces: ["team-a"]) {
+            try await $0.app("inside", namespace: "team-a", spec: ["route": ["host": "inside.test"]])
+            try await $0.app("outside", namespace: "team-b", spec: ["route": ["host": "outside.test"]])
+        }
+        #expect(await httpRequest(port: cluster.proxy.port, "GET", "/", host: "inside.test").status == 200)
+        let out = await httpRequest(port: cluster.proxy.port, "GET", "/", host: "outside.test")
+        #expect(out.status == 404)
+        #expect(cluster.scaleWrites("team-b", "outside") == 0)
+        await cluster.stop()
+    }
 }
 
 /// Polls a condition that no event announces (state inside the proxy), up to `seconds`.

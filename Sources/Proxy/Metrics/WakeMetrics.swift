@@ -5,7 +5,7 @@ import Synchronization
 /// wakes and held requests touch it), so plain atomics suffice. Queue depth is read from the
 /// Apps' wake queues at scrape time.
 public final class WakeMetrics: Sendable {
-    public static let durationBuckets: [Double] = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120]
+    public static let durationBuckets: [Double] = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120]
 
     private let wakes = Atomic<Int>(0)
     private let rejectedQueueFull = Atomic<Int>(0)

@@ -24,7 +24,7 @@ final class WakeCluster: Sendable {
 
     /// Starts the cluster, installs the CRD, runs `setup` (create Apps before the proxy's first
     /// list if you like), then starts the proxy.
-    init(setup: (WakeCluster.Setup) async throws -> Void = { _ in }) async throws {
+    init(namespaces: [String]? = nil, setup: (WakeCluster.Setup) async throws -> Void = { _ in }) async throws {
         let store = LocalCluster.ObjectStore()
         let api = APIServer(store: store)
         let writes = self.log
@@ -60,7 +60,7 @@ final class WakeCluster: Sendable {
         o.adminPort = 0
         o.loops = 2
         o.replicaID = "test-proxy"
-        let proxy = try ProxyService(options: o, source: KubeRouteSource(client: client), scaler: KubeAppScaler(client: client))
+        let proxy = try ProxyService(options: o, source: KubeRouteSource(client: client, namespaces: namespaces), scaler: KubeAppScaler(client: client))
         self.proxy = proxy
         proxyTask = Task { try await proxy.run() }
         await proxy.store.waitUntilLoaded()
@@ -128,15 +128,38 @@ final class WakeCluster: Sendable {
         /// An App with a Deployment at `replicas` and its Service; the pod runs `command`
         /// (default: python's http.server on the pod IP and `port`).
         func app(_ name: String, namespace: String = "default", spec: JSON = [:], replicas: Int = 0,
-                 command: [String]? = nil) async throws {
+                 command: [String]? = nil, withDeployment: Bool = true) async throws {
             var appSpec = spec
             appSpec["image"] = "python:3"
             let port = appSpec["port"].int ?? 8000
             let app: JSON = ["apiVersion": "doze.dev/v1alpha1", "kind": "App",
                              "metadata": ["name": .string(name), "namespace": .string(namespace)], "spec": appSpec]
+            if namespace != "default" {
+                _ = try? await client.api(Namespace.self).create(Namespace(json: ["apiVersion": "v1", "kind": "Namespace",
+                                                                                  "metadata": ["name": .string(namespace)]]))
+            }
             _ = try await client.api(AppObject.self, namespace: namespace).create(AppObject(json: app))
-            let labels: JSON = ["doze.dev/app": .string(name), "app.kubernetes.io/name": .string(name),
-                                "app.kubernetes.io/managed-by": "doze"]
+            let service: JSON = [
+                "apiVersion": "v1", "kind": "Service",
+                "metadata": ["name": .string(name), "namespace": .string(namespace), "labels": labels(name)],
+                "spec": ["type": "ClusterIP", "selector": ["doze.dev/app": .string(name)],
+                         "ports": [["name": "http", "port": 80, "targetPort": "http", "protocol": "TCP"]]],
+            ]
+            _ = try await client.api(Service.self, namespace: namespace).create(Service(json: service))
+            if withDeployment {
+                try await deployment(name, namespace: namespace, port: port, replicas: replicas, command: command)
+            }
+        }
+
+        func labels(_ name: String) -> JSON {
+            ["doze.dev/app": .string(name), "app.kubernetes.io/name": .string(name), "app.kubernetes.io/managed-by": "doze"]
+        }
+
+        /// The App's Deployment as the controller renders it (what matters here: labels, the
+        /// container port named http, PORT and POD_IP, a readiness probe).
+        func deployment(_ name: String, namespace: String = "default", port: Int = 8000, replicas: Int = 0,
+                        command: [String]? = nil) async throws {
+            let labels = self.labels(name)
             let cmd = command ?? ["python3", "-m", "http.server", "$(PORT)", "--bind", "$(POD_IP)"]
             let probe: JSON = ["httpGet": ["path": "/", "port": "http", "scheme": "HTTP"], "periodSeconds": 2,
                                "timeoutSeconds": 1, "failureThreshold": 3, "successThreshold": 1]
@@ -153,13 +176,6 @@ final class WakeCluster: Sendable {
                                             "readinessProbe": probe]]]]],
             ]
             _ = try await client.api(Deployment.self, namespace: namespace).create(Deployment(json: deployment))
-            let service: JSON = [
-                "apiVersion": "v1", "kind": "Service",
-                "metadata": ["name": .string(name), "namespace": .string(namespace), "labels": labels],
-                "spec": ["type": "ClusterIP", "selector": ["doze.dev/app": .string(name)],
-                         "ports": [["name": "http", "port": 80, "targetPort": "http", "protocol": "TCP"]]],
-            ]
-            _ = try await client.api(Service.self, namespace: namespace).create(Service(json: service))
         }
     }
 }
