@@ -80,6 +80,16 @@ import Testing
         #expect(activity["replica"] == "test-proxy")
         #expect(activity["apps"]["default/fenced"]["inFlight"] == 1, "a held request counts as in flight")
 
+        // A held request whose client gives up leaves the queue.
+        let quitter = try await onThread { [port] in
+            let c = try RawClient(port: port)
+            c.send("GET /quit HTTP/1.1\r\nHost: fenced.test\r\n\r\n")
+            return SendableBox(c)
+        }
+        #expect(await waitFor { app.heldCount == 2 })
+        quitter.value.shutdownBoth()
+        #expect(await waitFor { app.heldCount == 1 })
+
         let unfence = await httpRequest(port: admin, "POST", "/unfence", body: #"{"app":"default/fenced","slept":false}"#)
         #expect(unfence.status == 200)
         #expect(try JSON(parsing: Array(unfence.body.utf8)) == ["replica": "test-proxy", "app": "default/fenced"])
