@@ -120,7 +120,7 @@ import Testing
         #expect(await httpRequest(port: admin, "POST", "/unfence", body: #"{"app":"default/napper","slept":true}"#).status == 200)
 
         let r = await held.value
-        #expect(r.status == 200, "\(r.head)\(r.body)")
+        #expect(r.status == 200, "\(r.head)\(r.body) writes: \(cluster.log.lines.withLock { $0 })")
         // The proxy's first wake, the test's own scale to 0, and the proxy's second wake (0 → 1).
         #expect(cluster.scaleWrites("default", "napper") == 3, "woken again by the held request")
         #expect(cluster.deployment("default", "napper")?[path: "spec", "replicas"].int == 1)
@@ -139,19 +139,31 @@ import Testing
         // Four clients loop while the pod is deleted (its process gets SIGTERM and exits at once).
         let stop = StopFlag()
         let clients = (0..<4).map { _ in
-            Task { () -> [Int: Int] in
-                var seen: [Int: Int] = [:]
-                while !stop.isSet { seen[await httpRequest(port: port, "GET", "/", host: "sturdy.test").status, default: 0] += 1 }
-                return seen
+            Task { () -> ([Int: Int], [String]) in
+                var seen: [Int: Int] = [:], odd: [String] = []
+                while !stop.isSet {
+                    let r = await httpRequest(port: port, "GET", "/", host: "sturdy.test")
+                    seen[r.status, default: 0] += 1
+                    if r.status != 200 { odd.append("\(r.status) \(r.head.prefix(200))") }
+                }
+                return (seen, odd)
             }
         }
         _ = try await cluster.client.api(Pod.self, namespace: "default").delete(pod)
         #expect(await cluster.eventually { cluster.pods("default", "sturdy").contains { $0 != pod } && cluster.readyEndpoints("default", "sturdy") == 1 })
         #expect(await httpRequest(port: port, "GET", "/", host: "sturdy.test").status == 200)
         stop.set()
-        var total: [Int: Int] = [:]
-        for c in clients { for (k, v) in await c.value { total[k, default: 0] += v } }
-        #expect(total.keys.sorted() == [200], "\(total)")
+        var total: [Int: Int] = [:], odd: [String] = []
+        for c in clients {
+            let (seen, o) = await c.value
+            for (k, v) in seen { total[k, default: 0] += v }
+            odd += o
+        }
+        // Every request got the app's 200. The one exception the proxy cannot undo: a response
+        // the app had begun when it was killed reaches the client cut short (never a 502).
+        #expect(total[200, default: 0] > 0)
+        #expect(total.keys.allSatisfy { $0 == 200 || $0 == 0 }, "\(total) \(odd)")
+        #expect(odd.allSatisfy { $0.contains("closed inside a body") }, "\(odd)")
         await cluster.stop()
     }
 

@@ -13,7 +13,7 @@ final class HealthProbe: Sendable {
     private let onHealthy: @Sendable () -> Void
     private let stopped = Atomic<Bool>(false)
 
-    init(endpoint: Upstream, path: String, loop: EventLoop, intervalNanos: Int64 = 25_000_000,
+    init(endpoint: Upstream, path: String, loop: EventLoop, intervalNanos: Int64 = 20_000_000,
          onHealthy: @escaping @Sendable () -> Void) {
         self.endpoint = endpoint
         self.path = path
