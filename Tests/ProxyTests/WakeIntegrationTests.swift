@@ -258,6 +258,26 @@ while True:
         #expect(cluster.wakes("team-a", "inside") == 1)
         await cluster.stop()
     }
+
+    /// Two proxy replicas woken at once make one change: the scale patch tests for 0 first.
+    @Test func twoReplicasWakingTogetherScaleOnce() async throws {
+        let cluster = try await WakeCluster { try await $0.app("pair", spec: ["route": ["host": "pair.test"]]) }
+        let (second, secondTask) = try await cluster.secondProxy()
+        let ports = [cluster.proxy.port, second.port]
+        let statuses = await withTaskGroup(of: Int.self) { group in
+            for i in 0..<40 {
+                group.addTask { await httpRequest(port: ports[i % 2], "GET", "/", host: "pair.test").status }
+            }
+            return await group.reduce(into: [Int: Int]()) { $0[$1, default: 0] += 1 }
+        }
+        #expect(statuses == [200: 40])
+        #expect(cluster.wakes("default", "pair") == 1)
+        #expect(cluster.proxy.metrics.wake.wakesTotal == 1 && second.metrics.wake.wakesTotal == 1, "one call per replica")
+        #expect(cluster.deployment("default", "pair")?[path: "spec", "replicas"].int == 1)
+        secondTask.cancel()
+        _ = await secondTask.result
+        await cluster.stop()
+    }
 }
 
 /// Polls a condition that no event announces (state inside the proxy), up to `seconds`.

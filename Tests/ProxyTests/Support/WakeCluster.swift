@@ -74,6 +74,19 @@ final class WakeCluster: Sendable {
         await proxy.store.waitUntilLoaded()
     }
 
+    /// Another proxy replica on the same cluster, running until `stop` of the returned task.
+    func secondProxy() async throws -> (ProxyService, Task<Void, any Error>) {
+        var o = ProxyOptions()
+        o.port = 0
+        o.adminPort = 0
+        o.loops = 1
+        o.replicaID = "test-proxy-2"
+        let proxy = try ProxyService(options: o, source: KubeRouteSource(client: client), scaler: KubeAppScaler(client: client))
+        let task = Task { try await proxy.run() }
+        await proxy.store.waitUntilLoaded()
+        return (proxy, task)
+    }
+
     func stop() async {
         proxyTask.cancel()
         _ = await proxyTask.result
