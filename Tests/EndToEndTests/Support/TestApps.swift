@@ -121,17 +121,33 @@ enum TestApps {
         st.write("hello from streamlit")
         """
 
-    /// Opens streamlit's /st/_stcore/stream websocket through the proxy and reports the
-    /// handshake ("stream open SUBPROTOCOL") and the first server message if one comes.
+    /// Opens streamlit's /st/_stcore/stream websocket through the proxy, asks for a run of the
+    /// script (a protobuf BackMsg, as the browser does) and waits for the page title to come back
+    /// as a delta: "stream open SUBPROTOCOL", then "title received".
     static let streamlitStreamClient = """
         import asyncio, sys
         from websockets.asyncio.client import connect
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
         async def main(port):
             async with connect("ws://localhost:%d/st/_stcore/stream" % port, host="127.0.0.1", port=port,
                                subprotocols=["streamlit"], open_timeout=60) as ws:
                 print("stream open %s" % ws.subprotocol, flush=True)
-                await asyncio.sleep(1)
-                print("stream still open" if ws.state.name == "OPEN" else "stream closed", flush=True)
+                m = BackMsg()
+                m.rerun_script.query_string = ""
+                m.rerun_script.page_script_hash = ""
+                await ws.send(m.SerializeToString())
+                kinds = []
+                while True:
+                    f = ForwardMsg()
+                    f.ParseFromString(await asyncio.wait_for(ws.recv(), 60))
+                    kinds.append(f.WhichOneof("type"))
+                    if kinds[-1] == "delta" and "Doze streamlit check" in str(f):
+                        print("title received", flush=True)
+                        break
+                    if kinds[-1] == "script_finished":
+                        break
+                print("messages %s" % kinds, flush=True)
         asyncio.run(main(int(sys.argv[1])))
         """
 }
