@@ -168,68 +168,6 @@ import Testing
         await cluster.stop()
     }
 
-    /// A tunnel's traffic is activity; a silent tunnel is not (it must not keep an App awake).
-    @Test func tunnelTrafficIsActivityAndASilentTunnelIsNot() async throws {
-        let cluster = try await WakeCluster {
-            try await $0.app("chat", spec: ["route": ["host": "chat.test"]], command: ["python3", "-c", Self.upgradeEcho])
-        }
-        let admin = cluster.proxy.adminPort
-        func activity() async throws -> JSON {
-            try JSON(parsing: Array(await httpRequest(port: admin, "GET", "/activity").body.utf8))["apps"]["default/chat"]
-        }
-        // The upgrade request itself wakes the App.
-        let client = try await onThread { [port = cluster.proxy.port] in
-            let c = try RawClient(port: port)
-            c.send("GET /chat HTTP/1.1\r\nHost: chat.test\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n")
-            _ = try c.read(until: "\r\n\r\n")
-            return SendableBox(c)
-        }
-        #expect(client.value.text.hasPrefix("HTTP/1.1 101"), "\(client.value.text)")
-        _ = try await onThread { client.value.send("ping"); return try client.value.read(until: "ping") }
-        var a = try await activity()
-        #expect(a["openTunnels"] == 1 && a["inFlight"] == 0)
-
-        // Silent: idle time grows although the tunnel is open.
-        var idle = 0
-        #expect(await waitFor(seconds: 5) {
-            idle = (try? JSON(parsing: Array(blockingGet(port: admin, "/activity").utf8)))?["apps"]["default/chat"]["idleMillis"].int ?? 0
-            return idle >= 300
-        })
-        _ = try await onThread { client.value.send("pong"); return try client.value.read(until: "pong") }
-        a = try await activity()
-        #expect((a["idleMillis"].int ?? .max) < idle, "traffic reset the idle time")
-        client.value.shutdownBoth()
-        #expect(await waitFor { (try? JSON(parsing: Array(blockingGet(port: admin, "/activity").utf8)))?["apps"]["default/chat"]["openTunnels"] == 0 })
-        await cluster.stop()
-    }
-
-    /// A pod that answers 200 to plain requests (its health path) and echoes after 101 to upgrades.
-    static let upgradeEcho = """
-import os, socket, threading
-def handle(c):
-    buf = b""
-    while b"\\r\\n\\r\\n" not in buf:
-        d = c.recv(65536)
-        if not d: return c.close()
-        buf += d
-    if b"upgrade: echo" in buf.lower():
-        c.sendall(b"HTTP/1.1 101 Switching Protocols\\r\\nUpgrade: echo\\r\\nConnection: Upgrade\\r\\n\\r\\n")
-        while True:
-            d = c.recv(65536)
-            if not d: break
-            c.sendall(d)
-    else:
-        c.sendall(b"HTTP/1.1 200 OK\\r\\nContent-Length: 3\\r\\nConnection: close\\r\\n\\r\\nok\\n")
-    c.close()
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind((os.environ["POD_IP"], int(os.environ["PORT"])))
-s.listen(64)
-while True:
-    c, _ = s.accept()
-    threading.Thread(target=handle, args=(c,), daemon=True).start()
-"""
-
     /// The scale call fails while the Deployment does not exist yet (the controller is slow):
     /// it is retried with backoff while the request waits, and the request still gets 200.
     @Test func aFailedScaleCallIsRetriedWhileRequestsWait() async throws {
@@ -278,40 +216,4 @@ while True:
         _ = await secondTask.result
         await cluster.stop()
     }
-}
-
-/// Polls a condition that no event announces (state inside the proxy), up to `seconds`.
-func waitFor(seconds: Double = 10, _ check: () -> Bool) async -> Bool {
-    let deadline = ContinuousClock.now + .seconds(seconds)
-    while ContinuousClock.now < deadline {
-        if check() { return true }
-        try? await Task.sleep(for: .milliseconds(5))
-    }
-    return check()
-}
-
-final class StopFlag: Sendable {
-    private let flag = Atomic<Bool>(false)
-    func set() { flag.store(true, ordering: .relaxed) }
-    var isSet: Bool { flag.load(ordering: .relaxed) }
-}
-
-/// Moves a test-only non-Sendable value across threads (used from one thread at a time).
-final class SendableBox<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
-}
-
-/// Runs blocking socket code on a thread of its own, off the cooperative pool.
-func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { c in
-        Thread.detachNewThread { c.resume(with: Result { try body() }) }
-    }
-}
-
-/// A short blocking GET for polling loops (the admin port answers at once).
-func blockingGet(port: Int, _ path: String) -> String {
-    guard let c = try? RawClient(port: port, timeoutSeconds: 5) else { return "" }
-    c.send("GET \(path) HTTP/1.1\r\nHost: admin\r\nConnection: close\r\n\r\n")
-    return (try? c.readResponse().body) ?? ""
 }

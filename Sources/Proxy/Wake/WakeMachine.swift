@@ -49,6 +49,8 @@ public struct WakeMachine<RequestID: Hashable & Sendable, Endpoint: Hashable & S
     var waking = false
     var ready: Set<Endpoint> = []
     private var probing: Set<Endpoint> = []
+    /// Endpoints the slices list as ready but a request could not reach: probed, not used.
+    private var suspects: Set<Endpoint> = []
     /// Released-from-queue requests still in flight, per backend (admission while draining).
     private var admitted: [Endpoint: Int] = [:]
     public private(set) var wakeCount = 0
@@ -88,14 +90,17 @@ extension WakeMachine {
     /// not ready and not terminating — these are probed directly. Terminating endpoints are in
     /// neither set: they must not receive held requests.
     public mutating func endpointsObserved(ready observed: Set<Endpoint>, starting: Set<Endpoint>) -> [Action] {
+        // A suspect stays one until a probe clears it or it leaves the slices.
+        suspects.formIntersection(observed.union(starting))
         // An endpoint our probe found ready stays ready while the slice still lists it as starting.
-        ready = observed.union(ready.intersection(starting))
+        ready = observed.subtracting(suspects).union(ready.intersection(starting))
+        let toProbe = starting.union(suspects)
         var actions: [Action] = []
-        for ep in probing where ready.contains(ep) || !starting.contains(ep) {
+        for ep in probing where ready.contains(ep) || !toProbe.contains(ep) {
             probing.remove(ep)
             actions.append(.stopProbing(ep))
         }
-        for ep in starting.subtracting(ready).subtracting(probing).sorted(by: { "\($0)" < "\($1)" }) {
+        for ep in toProbe.subtracting(ready).subtracting(probing).sorted(by: { "\($0)" < "\($1)" }) {
             probing.insert(ep)
             actions.append(.startProbing(ep))
         }
@@ -108,6 +113,7 @@ extension WakeMachine {
     /// A direct probe of a starting endpoint got a healthy answer.
     public mutating func probeSucceeded(_ ep: Endpoint) -> [Action] {
         guard probing.remove(ep) != nil else { return [] }
+        suspects.remove(ep)
         ready.insert(ep)
         waking = false
         return [.stopProbing(ep)] + release()
@@ -121,13 +127,20 @@ extension WakeMachine {
 
     /// Connecting to `ep` failed before any byte of the request was sent: the backend is gone or
     /// not yet listening. The request is held again (at the front) rather than answered 502.
+    /// The endpoint is a suspect until a probe answers: if the slices still list it (a transient
+    /// failure, or a pod restarting in place) it comes back as soon as it is healthy, without
+    /// waiting for a slice change that may never come.
     public mutating func connectFailed(_ id: RequestID, on ep: Endpoint, now: Duration) -> [Action] {
-        ready.remove(ep)
+        let wasReady = ready.remove(ep) != nil
         admitted.removeValue(forKey: ep)
         let h = Held(id: id, deadline: now + config.startupTimeout)
         if heldHead > 0 { heldHead -= 1; held[heldHead] = h } else { held.insert(h, at: 0) }
         var actions: [Action] = heldCount == 1 ? [.armTimer(at: h.deadline)] : []
         actions += wakeIfNeeded()
+        if wasReady {
+            suspects.insert(ep)
+            if probing.insert(ep).inserted { actions.append(.startProbing(ep)) }
+        }
         return actions + release()
     }
 
