@@ -106,4 +106,29 @@ import Testing
         #expect(await s.cluster.eventually { s.peer.calls.last?.path == "/unfence" && s.peer.calls.last?.slept == true })
         await s.stop()
     }
+
+    @Test func inFlightRequestsScaleUpByTargetConcurrencyUnlessAnHPAScalesIt() async throws {
+        let s = try await Setup.start()
+        let scaling: JSON = ["idleTimeout": "2s", "minReplicas": 1, "maxReplicas": 5, "targetConcurrency": 100]
+        s.peer.set("team/wide", inFlight: 250)
+        s.peer.set("team/auto", inFlight: 1000)
+        let hpa: JSON = ["apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+                         "metadata": ["name": "auto", "namespace": "team"],
+                         "spec": ["scaleTargetRef": ["apiVersion": "apps/v1", "kind": "Deployment", "name": "auto"],
+                                  "minReplicas": 1, "maxReplicas": 8]]
+        #expect(await s.cluster.request("POST", "/apis/autoscaling/v2/namespaces/team/horizontalpodautoscalers", hpa).status == 201)
+        for name in ["wide", "auto"] {
+            await s.cluster.createApp(name, namespace: "team", spec: ["image": "nginx", "scaling": scaling])
+        }
+        #expect(await s.cluster.eventually { s.replicas("wide") == 0 && s.replicas("auto") == 0 })
+        // 250 in flight at 100 per replica: 3 replicas, at once.
+        #expect(await s.cluster.wake("team", "wide") == 200)
+        #expect(await s.cluster.eventually { s.replicas("wide") == 3 })
+        // The HPA's count stands, above the App's max too, whatever the proxies report.
+        #expect(await s.cluster.wake("team", "auto", to: 7) == 200)
+        #expect(await s.cluster.eventually(timeout: 3) { s.replicas("auto") != 7 } == false)
+        #expect(await s.cluster.eventually { s.app("auto")?[path: "status", "state"] == "Running" })
+        #expect(s.replicas("auto") == 7)
+        await s.stop()
+    }
 }
