@@ -35,7 +35,8 @@ let package = Package(
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "DozeJSON"],
                     linkerSettings: exportCurlHook),
         .testTarget(name: "LocalClusterTests", dependencies: ["LocalCluster", "DozeJSON", "HTTPCore"]),
-        .testTarget(name: "ProxyTests", dependencies: ["Proxy", "HTTPCore"]),
+        .testTarget(name: "ProxyTests", dependencies: ["Proxy", "HTTPCore", "KubeClient", "LocalCluster", "DozeJSON"],
+                    linkerSettings: exportCurlHook),
         // KubeClient against LocalCluster: two implementations written apart, checking each other.
         .testTarget(name: "IntegrationTests", dependencies: ["KubeClient", "LocalCluster", "DozeJSON"],
                     linkerSettings: exportCurlHook),

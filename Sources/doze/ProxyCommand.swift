@@ -1,4 +1,5 @@
 import Foundation
+import KubeClient
 import Proxy
 
 /// `doze proxy`: flags, the static routes file, then the proxy service until SIGTERM.
@@ -24,8 +25,20 @@ enum ProxyCommand {
                 return 2
             }
         }
+        var source: any RouteSource = StaticRouteSource(routes: routes)
+        var scaler: (any AppScaler)?
+        if options.routesApps {
+            do {
+                let client = try KubeClient(config: KubeConfig.load(kubeconfig: options.kubeconfig, context: options.context))
+                source = KubeRouteSource(client: client, namespaces: options.namespaces, staticRoutes: routes)
+                scaler = KubeAppScaler(client: client)
+            } catch {
+                fail("doze proxy: cannot reach the cluster: \(error)")
+                return 2
+            }
+        }
         let service: ProxyService
-        do { service = try ProxyService(options: options, source: StaticRouteSource(routes: routes)) } catch {
+        do { service = try ProxyService(options: options, source: source, scaler: scaler) } catch {
             fail("doze proxy: cannot listen: \(error)")
             return 1
         }

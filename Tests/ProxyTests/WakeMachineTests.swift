@@ -95,3 +95,116 @@ import Testing
         #expect(forwarded == 500)
     }
 }
+
+@Suite struct WakeMachineFenceTests {
+    typealias M = WakeMachine<Int, String>
+    let cfg = M.Config(queueCapacity: 10, startupTimeout: .seconds(10), admitPerBackend: 2)
+
+    func awake() -> M {
+        var m = M(config: cfg)
+        _ = m.endpointsObserved(ready: ["a"], starting: [])
+        return m
+    }
+
+    @Test func fencedRequestsAreHeldWithoutWakingAndReleasedOnUnfence() {
+        var m = awake()
+        #expect(m.fence(until: .seconds(10)) == [.armTimer(at: .seconds(10))])
+        #expect(m.divertsRequests)
+        #expect(m.requestArrived(1, now: .seconds(1)) == [.armTimer(at: .seconds(11))], "held: no forward, no scale")
+        #expect(m.requestArrived(2, now: .seconds(1)) == [])
+        #expect(m.unfence() == [.forward(1, to: "a"), .forward(2, to: "a")])
+        #expect(!m.divertsRequests)
+        #expect(m.wakeCount == 0)
+    }
+
+    @Test func unfenceAfterSleepWakesWhenTheEndpointsAreGone() {
+        var m = awake()
+        _ = m.fence(until: .seconds(10))
+        _ = m.requestArrived(1, now: .seconds(1))
+        // The shell removes the endpoints known at fence time before unfencing (slept: true).
+        #expect(m.endpointsObserved(ready: [], starting: []) == [], "still fenced: no wake yet")
+        #expect(m.unfence() == [.scaleUp])
+        #expect(m.wakeCount == 1)
+        #expect(m.endpointsObserved(ready: [], starting: ["b"]) == [.startProbing("b")])
+        #expect(m.probeSucceeded("b") == [.stopProbing("b"), .forward(1, to: "b")])
+    }
+
+    @Test func aFenceEndsByItselfAtItsDeadline() {
+        var m = awake()
+        _ = m.fence(until: .seconds(5))
+        _ = m.requestArrived(1, now: .seconds(1))
+        #expect(m.tick(now: .seconds(4)) == [.armTimer(at: .seconds(5)), .armTimer(at: .seconds(11))])
+        #expect(m.isFenced)
+        #expect(m.tick(now: .seconds(5)) == [.forward(1, to: "a")])
+        #expect(!m.isFenced)
+    }
+
+    @Test func cancelledRequestsLeaveTheQueue() {
+        var m = M(config: cfg)
+        _ = m.requestArrived(1, now: .zero)
+        _ = m.requestArrived(2, now: .zero)
+        let r1 = m.requestCancelled(1)
+        #expect(r1)
+        let r2 = m.requestCancelled(1)
+        #expect(!r2)
+        #expect(m.heldCount == 1)
+        #expect(m.endpointsObserved(ready: ["a"], starting: []) == [.forward(2, to: "a")])
+    }
+
+    @Test func endpointsVanishingUnderHeldRequestsWakeAgain() {
+        var m = M(config: M.Config(queueCapacity: 10, startupTimeout: .seconds(10), admitPerBackend: 1))
+        _ = m.endpointsObserved(ready: ["a"], starting: [])
+        #expect(m.requestArrived(1, now: .zero) == [.forward(1, to: "a")])
+        _ = m.requestArrived(2, now: .zero)  // waits for admission
+        #expect(m.endpointsObserved(ready: [], starting: []) == [.scaleUp])
+    }
+}
+
+@Suite struct EndpointExclusionsTests {
+    @Test func anExclusionEndsWhenItsPodLeavesTheSlices() {
+        var x = EndpointExclusions<String>()
+        x.exclude(["10.0.0.1:80": "web-1", "10.0.0.2:80": "web-2"], now: .zero)
+        #expect(x.contains("10.0.0.1:80") && x.contains("10.0.0.2:80"))
+        // web-1 is still terminating; web-2's address now belongs to a new pod.
+        let changed1 = x.expire(present: ["10.0.0.1:80": "web-1", "10.0.0.2:80": "web-3"], now: .seconds(1))
+        #expect(changed1)
+        #expect(x.endpoints == ["10.0.0.1:80"])
+        let changed2 = x.expire(present: ["10.0.0.1:80": "web-1"], now: .seconds(2))
+        #expect(!changed2)
+        let changed3 = x.expire(present: [:], now: .seconds(3))
+        #expect(changed3)
+        #expect(x.isEmpty)
+    }
+
+    @Test func anExclusionEndsAfterTwoMinutesAtMost() {
+        var x = EndpointExclusions<String>()
+        x.exclude(["a": "p"], now: .seconds(10))
+        #expect(x.nextExpiry == .seconds(130))
+        let early = x.expire(present: ["a": "p"], now: .seconds(129))
+        #expect(!early)
+        let late = x.expire(present: ["a": "p"], now: .seconds(130))
+        #expect(late)
+    }
+}
+
+@Suite struct FenceRequestTests {
+    func parse(_ path: String, _ body: String) -> Result<FenceRequest, FenceRequestError> {
+        FenceRequest.parse(path: path, body: Array(body.utf8))
+    }
+
+    @Test func parsesFenceAndUnfence() {
+        #expect(parse("/fence", #"{"app":"team/web","ttlMillis":10000}"#) == .success(.fence(app: "team/web", ttl: .seconds(10))))
+        #expect(parse("/fence", #"{"app":"team/web","ttlMillis":99999999}"#) == .success(.fence(app: "team/web", ttl: FenceRequest.maxTTL)))
+        #expect(parse("/unfence", #"{"app":"team/web","slept":true}"#) == .success(.unfence(app: "team/web", slept: true)))
+    }
+
+    @Test(arguments: [
+        ("/fence", "nope", "expected a JSON object"),
+        ("/fence", #"{"app":"web","ttlMillis":1}"#, #""app" must be "namespace/name""#),
+        ("/fence", #"{"app":"a/b","ttlMillis":0}"#, #""ttlMillis" must be a positive integer"#),
+        ("/unfence", #"{"app":"a/b"}"#, #""slept" must be true or false"#),
+    ])
+    func rejectsMalformedBodies(path: String, body: String, reason: String) {
+        #expect(parse(path, body) == .failure(FenceRequestError(reason)))
+    }
+}

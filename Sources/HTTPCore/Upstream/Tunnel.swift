@@ -24,6 +24,9 @@ public final class Tunnel {
     public private(set) var bytesBtoA = 0
     /// Called once when the tunnel closes.
     public var onClose: ((Tunnel) -> Void)?
+    /// Called on the loop each time bytes move either way (activity tracking: a websocket
+    /// with traffic keeps its app awake).
+    public var onTraffic: (() -> Void)?
     private var keepAlive: Tunnel?
 
     /// Joins two sockets; bytes already buffered in either are forwarded first.
@@ -58,6 +61,7 @@ public final class Tunnel {
         }
         src.inStart = src.inEnd
         if end === a { bytesAtoB += n } else { bytesBtoA += n }
+        onTraffic?()
         if !dst.isWritable { src.setReading(false) }
     }
 
@@ -84,6 +88,7 @@ public final class Tunnel {
         b.socket.close()
         let cb = onClose
         onClose = nil
+        onTraffic = nil
         cb?(self)
         keepAlive = nil
     }

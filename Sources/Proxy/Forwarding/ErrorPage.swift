@@ -84,3 +84,16 @@ public struct ErrorPage: Sendable, Equatable {
         s == s.rounded() ? "\(Int(s))s" : "\(s)s"
     }
 }
+
+extension ErrorPage {
+    /// 503 from the wake path, naming the App and the cause.
+    public static func wakeRejected(_ cause: WakeMachine<Int, Upstream>.RejectCause, app: String,
+                                    startupTimeout: Duration) -> ErrorPage {
+        switch cause {
+        case .queueFull:
+            ErrorPage(status: 503, detail: "app \(app) is starting and too many requests are waiting for it (queue full)")
+        case .startupTimeout:
+            ErrorPage(status: 503, detail: "app \(app) did not become ready within \(formatSeconds(Double(startupTimeout.components.seconds))) (startup timeout)")
+        }
+    }
+}

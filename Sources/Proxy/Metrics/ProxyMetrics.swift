@@ -7,6 +7,7 @@ public final class ProxyMetrics: Sendable {
     public static let noRoute = "(none)"
     public static let overflowRoute = "(other)"
     public let loops: [LoopMetrics]
+    public let wake = WakeMetrics()
     private let names: Mutex<(list: [String], index: [String: Int])>
     private let routeCapacity: Int
     /// Where the open-connections gauge comes from when the listener counts them itself.
@@ -59,6 +60,7 @@ public final class ProxyMetrics: Sendable {
             p.family(name, type: type, help: help)
             p.sample(name, [:], loops.reduce(0) { $0 + $1.global(g) })
         }
+        wake.render(into: &p)
         return p.text
     }
 

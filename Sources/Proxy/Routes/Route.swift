@@ -8,12 +8,16 @@ public struct Route: Sendable, Hashable {
     /// When true the prefix is removed before forwarding (`/x/y` → `/y`).
     public let stripPath: Bool
     public let upstreams: [Upstream]
+    /// Set on routes built from App objects: the App's identity, starting endpoints and wake
+    /// settings. Nil for static routes, which never wake or sleep.
+    public let app: AppRouteInfo?
 
-    public init(host: String?, path: String?, stripPath: Bool, upstreams: [Upstream]) throws(RouteError) {
+    public init(host: String?, path: String?, stripPath: Bool, upstreams: [Upstream], app: AppRouteInfo? = nil) throws(RouteError) {
         self.host = try Route.normalizedHost(host)
         self.path = try Route.normalizedPath(path)
         self.stripPath = stripPath
         self.upstreams = upstreams
+        self.app = app
     }
 
     /// The label that names this route in metrics and logs: `host/path`, `*` for any host.

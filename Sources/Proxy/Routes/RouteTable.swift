@@ -14,6 +14,9 @@ public final class RouteTable: Sendable {
     public let routeUpstreams: [[Int]]
     /// For each route, its metrics series slot (see `ProxyMetrics.routeSlot`).
     public let metricSlots: [Int]
+    /// For each route, its App's runtime (activity cell and wake shell), cached here so the hot
+    /// path reaches it without a lock; nil for static routes.
+    public let apps: [AppRuntime?]
     /// Increases with every snapshot published; per-loop state keyed by indices resets on change.
     public let generation: UInt64
 
@@ -21,8 +24,10 @@ public final class RouteTable: Sendable {
     private let wildcard: [String: [Int]]
     private let anyHost: [Int]
 
-    public init(routes: [Route], generation: UInt64 = 0, metricSlot: (Route) -> Int = { _ in 0 }) {
+    public init(routes: [Route], generation: UInt64 = 0, metricSlot: (Route) -> Int = { _ in 0 },
+                app: (Route) -> AppRuntime? = { _ in nil }) {
         self.routes = routes
+        apps = routes.map { $0.app == nil ? nil : app($0) }
         self.generation = generation
         var upstreamIndex: [Upstream: Int] = [:]
         var upstreams: [Upstream] = []

@@ -7,21 +7,29 @@ public final class RouteTableStore: Sendable {
     private let table: Mutex<RouteTable>
     private let version = Atomic<UInt64>(0)
     private let metricSlot: @Sendable (Route) -> Int
+    private let apps: AppRegistry?
     private let loaded = Atomic<Bool>(false)
     private let loadWaiters = Mutex<[CheckedContinuation<Void, Never>]>([])
 
-    public init(metricSlot: @escaping @Sendable (Route) -> Int = { _ in 0 }) {
+    /// `apps` binds App routes to their runtimes and is told about every snapshot (so wake
+    /// shells see endpoint changes); without it App routes behave like static ones.
+    public init(metricSlot: @escaping @Sendable (Route) -> Int = { _ in 0 }, apps: AppRegistry? = nil) {
         table = Mutex(RouteTable.empty)
         self.metricSlot = metricSlot
+        self.apps = apps
     }
 
     /// Builds and publishes a snapshot of `routes`; readers see it on their next request.
     public func publish(_ routes: [Route]) {
-        table.withLock { current in
-            let next = RouteTable(routes: routes, generation: current.generation + 1, metricSlot: metricSlot)
+        let apps = self.apps
+        let published = table.withLock { current in
+            let next = RouteTable(routes: routes, generation: current.generation + 1, metricSlot: metricSlot,
+                                  app: { apps?.runtime(for: $0.app!) })
             current = next
             version.store(next.generation, ordering: .releasing)
+            return next
         }
+        apps?.observe(published)
         loaded.store(true, ordering: .releasing)
         let waiters = loadWaiters.withLock { w in
             defer { w = [] }

@@ -1,3 +1,4 @@
+import DozeJSON
 import HTTPCore
 import Synchronization
 
@@ -31,15 +32,22 @@ public struct AdminEndpoints: Sendable {
     public let metrics: ProxyMetrics
     public let store: RouteTableStore
     public let activity: ActivityTracker?
+    public let apps: AppRegistry?
 
-    public init(readiness: ProxyReadiness, metrics: ProxyMetrics, store: RouteTableStore, activity: ActivityTracker? = nil) {
+    public init(readiness: ProxyReadiness, metrics: ProxyMetrics, store: RouteTableStore, activity: ActivityTracker? = nil,
+                apps: AppRegistry? = nil) {
         self.readiness = readiness
         self.metrics = metrics
         self.store = store
-        self.activity = activity
+        self.activity = activity ?? apps?.activity
+        self.apps = apps
     }
 
     public func respond(to request: HTTPRequest) -> HTTPResponse {
+        if request.path == "/fence" || request.path == "/unfence", let apps {
+            guard request.method == "POST" else { return text(405, "method not allowed\n", extra: ["Allow": "POST"]) }
+            return fence(request, apps)
+        }
         guard request.method == "GET" || request.method == "HEAD" else {
             return text(405, "method not allowed\n", extra: ["Allow": "GET, HEAD"])
         }
@@ -63,6 +71,17 @@ public struct AdminEndpoints: Sendable {
         default:
             return text(404, "not found (try /healthz, /readyz, /metrics)\n")
         }
+    }
+
+    /// Contract §3: the controller fences an App before putting it to sleep, then unfences it.
+    private func fence(_ request: HTTPRequest, _ apps: AppRegistry) -> HTTPResponse {
+        let answer: JSON
+        switch FenceRequest.parse(path: String(request.path), body: request.body) {
+        case .failure(let e): return text(400, "bad request: \(e)\n")
+        case .success(.fence(let app, let ttl)): answer = apps.fence(app, ttl: ttl)
+        case .success(.unfence(let app, let slept)): answer = apps.unfence(app, slept: slept)
+        }
+        return HTTPResponse(status: 200, contentType: "application/json", body: answer.serializedBytes())
     }
 
     private func text(_ status: Int, _ body: String, extra: HTTPHeaders = HTTPHeaders()) -> HTTPResponse {

@@ -4,6 +4,14 @@ public struct ProxyOptions: Sendable, Equatable {
     public var port = 8080
     public var adminPort = 8081
     public var staticRoutes: String?
+    /// Routes from App objects through this kubeconfig (in-cluster config when neither this
+    /// nor `staticRoutes` is given).
+    public var kubeconfig: String?
+    public var context: String?
+    /// Namespaces whose Apps are routed; empty means all.
+    public var namespaces: [String] = []
+    /// This replica's name in `/activity` and `/fence` answers (default: env POD_NAME, else hostname-pid).
+    public var replicaID: String?
     public var trustedProxies: [CIDR] = []
     /// Event loops; 0 means one per core.
     public var loops = 0
@@ -19,10 +27,16 @@ public struct ProxyOptions: Sendable, Equatable {
 
     public init() {}
 
+    /// Whether Apps are routed: with a kubeconfig, or in-cluster when no static routes are given.
+    public var routesApps: Bool { kubeconfig != nil || staticRoutes == nil }
+
     public static let usage = """
         usage: doze proxy --port PORT --admin-port PORT [--static-routes FILE] [--trusted-proxies CIDR,...]
+                          [--kubeconfig PATH] [--context NAME] [--namespace NS]... [--replica-id ID]
                           [--loops N] [--bind ADDRESS] [--header-timeout S] [--idle-timeout S]
                           [--connect-timeout S] [--response-timeout S] [--shutdown-grace S]
+          Apps are routed from the cluster given by --kubeconfig, or from the in-cluster config when
+          neither --kubeconfig nor --static-routes is given; static routes work beside them.
           Ports may be 0: the bound ports are printed as "proxy listening on HOST:PORT" and
           "admin listening on HOST:PORT".
         """
@@ -59,6 +73,10 @@ public struct ProxyOptions: Sendable, Equatable {
             case "--admin-port": o.adminPort = try port(flag)
             case "--static-routes": o.staticRoutes = try value(flag)
             case "--bind": o.bindHost = try value(flag)
+            case "--kubeconfig": o.kubeconfig = try value(flag)
+            case "--context": o.context = try value(flag)
+            case "--namespace", "-n": o.namespaces.append(try value(flag))
+            case "--replica-id": o.replicaID = try value(flag)
             case "--trusted-proxies":
                 let v = try value(flag)
                 do { o.trustedProxies = try CIDR.parseList(v) } catch { throw ProxyOptionsError("--trusted-proxies: \(error)") }

@@ -9,18 +9,25 @@ public final class ProxyService: Sendable {
     public let store: RouteTableStore
     public let metrics: ProxyMetrics
     public let readiness: ProxyReadiness
+    /// Per-App activity and wake shells (what `/activity` and `/fence` read).
+    public let apps: AppRegistry
     private let server: HTTPConnectionServer
     private let admin: HTTPServer
     private let source: any RouteSource
     private let states: [LoopBound<ProxyLoopState>]
 
-    public init(options: ProxyOptions, source: any RouteSource, activity: ActivityTracker? = nil) throws {
+    /// `scaler` wakes Apps (a `KubeAppScaler` in production); without one, a request for a
+    /// sleeping App waits for someone else to wake it, then gets 503 at its startup timeout.
+    public init(options: ProxyOptions, source: any RouteSource, activity: ActivityTracker? = nil,
+                scaler: (any AppScaler)? = nil) throws {
         let loopCount = options.loops == 0 ? EventLoopGroup.coreCount : options.loops
         let metrics = ProxyMetrics(loops: loopCount)
-        let store = RouteTableStore(metricSlot: { metrics.routeSlot($0.name) })
+        let group = try EventLoopGroup(loops: loopCount)
+        let tracker = activity ?? ActivityTracker(replica: options.replicaID ?? ReplicaID.default())
+        let apps = AppRegistry(activity: tracker, scaler: scaler ?? NoScaler(), probeLoop: group.loops[0], metrics: metrics.wake)
+        let store = RouteTableStore(metricSlot: { metrics.routeSlot($0.name) }, apps: apps)
         let readiness = ProxyReadiness(store: store)
         let settings = ProxySettings(options)
-        let group = try EventLoopGroup(loops: loopCount)
         let states = group.loops.map { loop in
             LoopBound(ProxyLoopState(routes: store.makeReader(), metrics: metrics.loops[loop.index], settings: settings))
         }
@@ -32,7 +39,7 @@ public final class ProxyService: Sendable {
                                           configuration: configuration) { exchange in
             ProxyHandler.handle(exchange, states[exchange.loop.index].value)
         }
-        let endpoints = AdminEndpoints(readiness: readiness, metrics: metrics, store: store, activity: activity)
+        let endpoints = AdminEndpoints(readiness: readiness, metrics: metrics, store: store, activity: tracker, apps: apps)
         admin = try HTTPServer(host: options.bindHost, port: options.adminPort, loops: 1) { request in
             endpoints.respond(to: request)
         }
@@ -42,6 +49,7 @@ public final class ProxyService: Sendable {
         self.store = store
         self.metrics = metrics
         self.readiness = readiness
+        self.apps = apps
         self.source = source
         self.states = states
     }

@@ -38,26 +38,33 @@ public struct WakeMachine<RequestID: Hashable & Sendable, Endpoint: Hashable & S
         case armTimer(at: Duration)
     }
 
-    private struct Held: Sendable {
+    struct Held: Sendable {
         let id: RequestID
         let deadline: Duration
     }
 
-    public let config: Config
-    private var held: [Held] = []
-    private var heldHead = 0
-    private var waking = false
-    private var ready: Set<Endpoint> = []
+    public var config: Config
+    var held: [Held] = []
+    var heldHead = 0
+    var waking = false
+    var ready: Set<Endpoint> = []
     private var probing: Set<Endpoint> = []
     /// Released-from-queue requests still in flight, per backend (admission while draining).
     private var admitted: [Endpoint: Int] = [:]
     public private(set) var wakeCount = 0
+    /// While fenced (the controller is deciding to put the App to sleep) new requests are held,
+    /// nothing is released and nothing wakes; the fence ends by itself at this time.
+    var fencedUntil: Duration?
 
     public init(config: Config = Config()) { self.config = config }
 
     public var heldCount: Int { held.count - heldHead }
     public var isWaking: Bool { waking }
     public var readyEndpoints: Set<Endpoint> { ready }
+    public var isFenced: Bool { fencedUntil != nil }
+    /// Requests must take the wake path (held or admitted here) rather than the route's
+    /// balancer: something is queued (no overtaking) or a fence is up.
+    public var divertsRequests: Bool { heldCount > 0 || fencedUntil != nil }
 }
 
 extension WakeMachine {
@@ -94,7 +101,8 @@ extension WakeMachine {
         }
         admitted = admitted.filter { ready.contains($0.key) }
         if !ready.isEmpty { waking = false }
-        return actions + release()
+        // Endpoints vanished under held requests (pods killed, a sleep): wake again.
+        return actions + wakeIfNeeded() + release()
     }
 
     /// A direct probe of a starting endpoint got a healthy answer.
@@ -126,6 +134,9 @@ extension WakeMachine {
     /// The timer armed by `.armTimer` fired: held requests past their deadline get 503.
     public mutating func tick(now: Duration) -> [Action] {
         var actions: [Action] = []
+        if let until = fencedUntil {
+            if until <= now { actions += unfence() } else { actions.append(.armTimer(at: until)) }
+        }
         var kept: [Held] = []
         for h in held[heldHead...] {
             if h.deadline <= now { actions.append(.reject(h.id, .startupTimeout)) } else { kept.append(h) }
@@ -137,8 +148,8 @@ extension WakeMachine {
         return actions
     }
 
-    private mutating func wakeIfNeeded() -> [Action] {
-        guard ready.isEmpty, !waking else { return [] }
+    mutating func wakeIfNeeded() -> [Action] {
+        guard ready.isEmpty, !waking, fencedUntil == nil, heldCount > 0 else { return [] }
         waking = true
         wakeCount += 1
         return [.scaleUp]
@@ -146,6 +157,7 @@ extension WakeMachine {
 
     /// The ready backend with the fewest admitted requests, if one has room.
     private func pickBackend() -> Endpoint? {
+        guard fencedUntil == nil else { return nil }
         var best: (Endpoint, Int)?
         for ep in ready {
             let n = admitted[ep] ?? 0
@@ -155,7 +167,7 @@ extension WakeMachine {
         return best?.0
     }
 
-    private mutating func release() -> [Action] {
+    mutating func release() -> [Action] {
         var actions: [Action] = []
         while heldCount > 0, let ep = pickBackend() {
             let h = held[heldHead]

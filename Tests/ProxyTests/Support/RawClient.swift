@@ -22,6 +22,9 @@ final class RawClient {
 
     deinit { close(fd) }
 
+    /// Ends the connection both ways now (the descriptor is closed at deinit).
+    func shutdownBoth() { Glibc.shutdown(fd, Int32(SHUT_RDWR)) }
+
     func send(_ text: String) { send(Array(text.utf8)) }
 
     func send(_ bytes: [UInt8]) {

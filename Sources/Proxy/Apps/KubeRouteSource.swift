@@ -1,0 +1,129 @@
+import KubeClient
+import Synchronization
+
+/// Routes from the cluster: watches Apps (`doze.dev/v1alpha1`) and the EndpointSlices of their
+/// Services, and publishes a whole route snapshot (static routes first, then one route per
+/// routable App) after each change. Events that arrive while a snapshot is being built are
+/// folded into the next one, so a burst costs one or two rebuilds and a single change waits for
+/// nothing. The first snapshot is published once every watch has listed, so the proxy never
+/// answers 404 for an App that exists.
+public struct KubeRouteSource: RouteSource {
+    public let client: KubeClient
+    /// Namespaces to watch; nil watches all.
+    public let namespaces: [String]?
+    public let staticRoutes: [Route]
+    private let log: @Sendable (String) -> Void
+
+    public init(client: KubeClient, namespaces: [String]? = nil, staticRoutes: [Route] = [],
+                log: @escaping @Sendable (String) -> Void = ProxyLog.line) {
+        self.client = client
+        self.namespaces = namespaces.flatMap { $0.isEmpty ? nil : $0 }
+        self.staticRoutes = staticRoutes
+        self.log = log
+    }
+
+    public func run(into store: RouteTableStore) async throws {
+        let scopes: [String?] = namespaces ?? [nil]
+        let state = SourceBox(SourceState(watches: scopes.count * 2))
+        let (changes, changed) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for ns in scopes {
+                let apps = client.api(AppObject.self, namespace: ns).watcher(WatcherConfig(onError: logError("apps")))
+                let slices = client.api(EndpointSlice.self, namespace: ns)
+                    .watcher(WatcherConfig(labelSelector: EndpointSlice.serviceNameLabel, onError: logError("endpointslices")))
+                group.addTask {
+                    for try await e in apps { if state.value.withLock({ $0.apply(app: e) }) { changed.yield() } }
+                }
+                group.addTask {
+                    for try await e in slices { if state.value.withLock({ $0.apply(slice: e) }) { changed.yield() } }
+                }
+            }
+            group.addTask {
+                var reported: [String: String] = [:]
+                for await _ in changes {
+                    guard let (apps, slices) = state.value.withLock({ $0.snapshot() }) else { continue }
+                    store.publish(routes(apps: apps, slices: slices, reported: &reported))
+                }
+            }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// Static routes, then the Apps' routes in key order (so equal host+path resolve the same
+    /// way on every replica). Unroutable Apps are skipped and logged once per distinct reason.
+    func routes(apps: [ObjectKey: AppObject], slices: [String: [EndpointSlice]], reported: inout [String: String]) -> [Route] {
+        var out = staticRoutes
+        var seen: [String: String] = [:]
+        for key in apps.keys.sorted() {
+            do {
+                out.append(try AppRouteMapper.route(for: apps[key]!, slices: slices[key.description] ?? []))
+            } catch {
+                seen[key.description] = error.description
+                if reported[key.description] != error.description {
+                    log("app \(key) is not routed: \(error)")
+                }
+            }
+        }
+        reported = seen
+        return out
+    }
+
+    private func logError(_ what: String) -> @Sendable (KubeError) -> Void {
+        let log = self.log
+        return { e in log("watching \(what): \(e) (retrying)") }
+    }
+}
+
+final class SourceBox: Sendable {
+    let value: Mutex<SourceState>
+    init(_ s: SourceState) { value = Mutex(s) }
+}
+
+/// The source's caches: Apps and slices (by "namespace/service"), and how many watches have
+/// completed their first list.
+struct SourceState: Sendable {
+    private var apps = StoreState<AppObject>()
+    private var slices = StoreState<EndpointSlice>()
+    private var listed = 0
+    private let watches: Int
+    private var appListsDone = 0, sliceListsDone = 0
+
+    init(watches: Int) { self.watches = watches }
+
+    /// Applies an event; true when a snapshot should be (re)built.
+    mutating func apply(app event: WatcherEvent<AppObject>) -> Bool {
+        apps.apply(event)
+        if case .initDone = event { appListsDone += 1 }
+        return isReady && !event.isInitProgress
+    }
+
+    mutating func apply(slice event: WatcherEvent<EndpointSlice>) -> Bool {
+        slices.apply(event)
+        if case .initDone = event { sliceListsDone += 1 }
+        return isReady && !event.isInitProgress
+    }
+
+    /// Every watch has listed at least once (namespaced watches count one each).
+    var isReady: Bool { appListsDone + sliceListsDone >= watches }
+
+    func snapshot() -> ([ObjectKey: AppObject], [String: [EndpointSlice]])? {
+        guard isReady else { return nil }
+        var byService: [String: [EndpointSlice]] = [:]
+        for (key, s) in slices.objects {
+            guard let service = s.serviceName else { continue }
+            byService[key.namespace + "/" + service, default: []].append(s)
+        }
+        return (apps.objects, byService)
+    }
+}
+
+extension WatcherEvent {
+    /// Events inside a (re)list bracket: the snapshot is rebuilt at its `.initDone`.
+    var isInitProgress: Bool {
+        switch self {
+        case .initStarted, .initApply: true
+        default: false
+        }
+    }
+}
