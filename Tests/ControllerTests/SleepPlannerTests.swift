@@ -162,4 +162,19 @@ import Testing
         #expect(SleepPlanner.desiredReplicas(inFlight: 101, a) == 3)
         #expect(SleepPlanner.desiredReplicas(inFlight: 10_000, a) == 6)
     }
+
+    @Test func aReplicaThatDoesNotRouteTheAppOnlyCountsItsInFlight() throws {
+        var p = planner()
+        // b's report has no entry for the App: it answers the fence with zeros (idleMillis 0).
+        let reports = ["a": report("a", at: 100, idle: 65),
+                       "b": ReplicaReport(replica: "b", fetchedAt: .seconds(100), apps: [:])]
+        let base = try #require(sleeps(p.plan(apps: [awake()], reports: reports, reachable: ["a", "b"], now: .seconds(100)).actions))
+        #expect(base.unknownTo == ["b"])
+        var attempt = base
+        #expect(attempt.fenced(["a": AppActivity(idle: .seconds(65)), "b": AppActivity(idle: .zero)], now: .seconds(100))
+                == .scaleToZero(from: 1))
+        var held = base
+        #expect(held.fenced(["a": AppActivity(idle: .seconds(65)), "b": AppActivity(inFlight: 1, idle: .zero)], now: .seconds(100))
+                == .unfence(endpoints: ["a", "b"], slept: false))
+    }
 }

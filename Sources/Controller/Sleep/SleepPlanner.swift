@@ -103,8 +103,10 @@ public struct SleepPlanner: Sendable {
                 case .sleep:
                     let fenced = reachable.sorted()
                     let others = reports.filter { !reachable.contains($0.key) }.map(\.value)
+                    let unknown = Set(fenced.filter { reports[$0]?.apps[app.key] == nil })
                     actions.append(.sleep(SleepAttempt(app: app.key, replicas: app.replicas, endpoints: fenced, policy: policy,
-                                                       awakeSince: since, fenceTTL: settings.fenceTTL, unfencedReports: others)))
+                                                       awakeSince: since, fenceTTL: settings.fenceTTL, unfencedReports: others,
+                                                       unknownTo: unknown)))
                     continue
                 case .stayAwake(let after):
                     next = min(next, now + after)
