@@ -68,6 +68,8 @@ import Testing
         // Fenced, then unfenced as slept, in that order, around the scale-down.
         let calls = s.peer.calls.filter { $0.app == "team/web" }
         #expect(calls.map(\.path) == ["/fence", "/unfence"] && calls.last?.slept == true, "\(calls)")
+        #expect(s.ctl.controller.metrics.sleepAttempts("slept") == 1)
+        #expect(s.ctl.controller.metrics.render().contains("doze_controller_proxy_replicas_answering 1"))
 
         // A proxy wakes it again: Running, one more wake, an Event.
         #expect(await s.cluster.wake("team", "web") == 200)
@@ -100,6 +102,7 @@ import Testing
             s.peer.calls.contains { $0.path == "/unfence" && $0.slept == false }
         })
         #expect(s.replicas("held") == 1)
+        #expect(s.ctl.controller.metrics.sleepAttempts("aborted") >= 1)
         // Once nothing is held any more, the next attempt goes through.
         s.peer.set("team/held", lastActivity: .now - .seconds(60))
         #expect(await s.cluster.eventually(timeout: 10) { s.replicas("held") == 0 })
@@ -118,7 +121,8 @@ import Testing
                                   "minReplicas": 1, "maxReplicas": 8]]
         #expect(await s.cluster.request("POST", "/apis/autoscaling/v2/namespaces/team/horizontalpodautoscalers", hpa).status == 201)
         for name in ["wide", "auto"] {
-            await s.cluster.createApp(name, namespace: "team", spec: ["image": "nginx", "scaling": scaling])
+            await s.cluster.createApp(name, namespace: "team", spec: ["image": "nginx", "scaling": scaling,
+                                                                      "route": ["path": .string("/\(name)")]])
         }
         #expect(await s.cluster.eventually { s.replicas("wide") == 0 && s.replicas("auto") == 0 })
         // 250 in flight at 100 per replica: 3 replicas, at once.
