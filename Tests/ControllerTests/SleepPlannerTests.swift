@@ -162,4 +162,39 @@ import Testing
         #expect(SleepPlanner.desiredReplicas(inFlight: 101, a) == 3)
         #expect(SleepPlanner.desiredReplicas(inFlight: 10_000, a) == 6)
     }
+
+    @Test func aReplicaThatDoesNotRouteTheAppOnlyCountsItsInFlight() throws {
+        var p = planner()
+        // b's report has no entry for the App: it answers the fence with zeros (idleMillis 0).
+        let reports = ["a": report("a", at: 100, idle: 65),
+                       "b": ReplicaReport(replica: "b", fetchedAt: .seconds(100), apps: [:])]
+        let base = try #require(sleeps(p.plan(apps: [awake()], reports: reports, reachable: ["a", "b"], now: .seconds(100)).actions))
+        #expect(base.unknownTo == ["b"])
+        var attempt = base
+        #expect(attempt.fenced(["a": AppActivity(idle: .seconds(65)), "b": AppActivity(idle: .zero)], now: .seconds(100))
+                == .scaleToZero(from: 1))
+        var held = base
+        #expect(held.fenced(["a": AppActivity(idle: .seconds(65)), "b": AppActivity(inFlight: 1, idle: .zero)], now: .seconds(100))
+                == .unfence(endpoints: ["a", "b"], slept: false))
+    }
+
+    @Test func abortedAttemptsBackOffUntilActivityIsSeen() throws {
+        var p = planner()
+        let idle = ["a": report("a", at: 100, idle: 65)]
+        func attempt(at t: Int) -> SleepAttempt? {
+            sleeps(p.plan(apps: [awake()], reports: ["a": report("a", at: t, idle: t - 35)], reachable: ["a"], now: .seconds(t)).actions)
+        }
+        var a = try #require(sleeps(p.plan(apps: [awake()], reports: idle, reachable: ["a"], now: .seconds(100)).actions))
+        _ = a.fenced(["a": AppActivity?.none], now: .seconds(100))
+        p.finished(a, now: .seconds(100))
+        #expect(attempt(at: 100) == nil)
+        var b = try #require(attempt(at: 101), "first retry after one interval")
+        _ = b.fenced(["a": AppActivity?.none], now: .seconds(101))
+        p.finished(b, now: .seconds(101))
+        #expect(attempt(at: 102) == nil)
+        #expect(attempt(at: 103) != nil, "then after two")
+        // Activity: the backoff is forgotten.
+        _ = p.plan(apps: [awake()], reports: ["a": report("a", at: 104, idle: 0)], reachable: ["a"], now: .seconds(104))
+        #expect(attempt(at: 200) != nil)
+    }
 }

@@ -102,7 +102,7 @@ public final class AppController: Sendable {
                                   config: WatcherConfig(labelSelector: proxy.sliceSelector, timeoutSeconds: options.watchTimeoutSeconds,
                                                         onError: { _ in metrics.watchError() }),
                                   onChange: { _ in })
-            sleeper = SleepLoop(client: client, stores: stores, proxies: slices, events: events, settings: options.sleep,
+            sleeper = SleepLoop(client: client, stores: stores, proxies: slices, events: events, metrics: metrics, settings: options.sleep,
                                 clock: clock)
         } else {
             sleeper = nil

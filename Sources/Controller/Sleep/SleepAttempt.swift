@@ -29,10 +29,14 @@ public struct SleepAttempt: Sendable, Equatable {
     public let fenceTTL: Duration
     /// Reports of replicas that cannot be fenced (unreachable): they still count in the re-check.
     public let unfencedReports: [ReplicaReport]
+    /// Fenced replicas whose last report did not list the App (they do not route it): a proxy
+    /// answers zeros for an App it does not know, so only their in-flight count means anything.
+    public let unknownTo: Set<String>
     public private(set) var outcome: Outcome?
 
     public init(app: String, replicas: Int, endpoints: [String], policy: SleepPolicy, awakeSince: Duration,
-                fenceTTL: Duration = .seconds(10), unfencedReports: [ReplicaReport] = []) {
+                fenceTTL: Duration = .seconds(10), unfencedReports: [ReplicaReport] = [], unknownTo: Set<String> = []) {
+        self.unknownTo = unknownTo
         self.app = app
         self.replicas = replicas
         self.endpoints = endpoints
@@ -53,6 +57,7 @@ public struct SleepAttempt: Sendable, Equatable {
                 return abort("proxy \(endpoint) did not answer the fence")
             }
             if activity.inFlight > 0 { return abort("proxy \(endpoint) has \(activity.inFlight) request(s) in flight") }
+            if unknownTo.contains(endpoint) { continue }
             fresh.append(ReplicaReport(replica: endpoint, fetchedAt: now, apps: [app: activity]))
         }
         let reports = fresh + unfencedReports

@@ -12,6 +12,7 @@ public final class SleepLoop: Sendable {
     private let stores: ControllerStores
     let proxies: Informer
     private let events: EventRecorder
+    private let metrics: ControllerMetrics
     private let settings: SleepSettings
     private let clock: RuntimeClock
     private let wallNow: @Sendable () -> Date
@@ -20,8 +21,9 @@ public final class SleepLoop: Sendable {
     private let collector = Mutex(ActivityCollector())
     private let parsed = Mutex<[String: (version: String, app: App?)]>([:])
 
-    init(client: KubeClient, stores: ControllerStores, proxies: Informer, events: EventRecorder, settings: SleepSettings,
-         clock: RuntimeClock, wallNow: @escaping @Sendable () -> Date = { Date() }) {
+    init(client: KubeClient, stores: ControllerStores, proxies: Informer, events: EventRecorder, metrics: ControllerMetrics,
+         settings: SleepSettings, clock: RuntimeClock, wallNow: @escaping @Sendable () -> Date = { Date() }) {
+        self.metrics = metrics
         self.client = client
         self.stores = stores
         self.proxies = proxies
@@ -62,6 +64,7 @@ public final class SleepLoop: Sendable {
     func tick() async -> Duration {
         let endpoints = ProxyDiscovery.adminURLs(proxies.cache.all)
         let reachable = await gather(endpoints)
+        metrics.setProxies(discovered: endpoints.count, answering: reachable.count)
         let now = clock.now()
         let reports = collector.withLock { c -> [String: ReplicaReport] in
             c.prune(keeping: Set(endpoints), now: now, lifetime: settings.reportLifetime)
@@ -170,7 +173,13 @@ public final class SleepLoop: Sendable {
     /// Deployment shows 0).
     private func finish(_ attempt: SleepAttempt) async {
         planner.withLock { $0.finished(attempt, now: clock.now()) }
-        guard case .slept(let last) = attempt.outcome, let object = stores.apps.get(attempt.app) else { return }
+        guard case .slept(let last) = attempt.outcome else {
+            metrics.sleepAttempt("aborted")
+            return
+        }
+        metrics.sleepAttempt("slept")
+        guard let object = stores.apps.get(attempt.app) else { return }
+        metrics.wrote("Event")
         let idle = AppDuration(milliseconds: Int64(attempt.policy.idleTimeout / .milliseconds(1)))
         try? await events.record(about: object, type: "Normal", reason: "Sleeping",
                                  message: "no request for \(idle) on any proxy; scaled to zero")
@@ -181,6 +190,7 @@ public final class SleepLoop: Sendable {
     private func scale(_ key: String, from: Int, to: Int) async throws {
         let (ns, name) = Self.split(key)
         let api = client.dynamicApi(.deployment, namespace: ns)
+        metrics.wrote("Scale")
         let scale = try await api.patchScale(name, .json(SleepAttempt.scalePatch(from: from, to: to)))
         // The cache must not show the old count to the next tick (that would start a second attempt).
         if var d = stores.deployments.get(key), let rv = scale.json[path: "metadata", "resourceVersion"].string {
@@ -194,6 +204,7 @@ public final class SleepLoop: Sendable {
         let ago = clock.now() - instant
         let date = wallNow().addingTimeInterval(-Double(ago / .milliseconds(1)) / 1000)
         let (ns, name) = Self.split(key)
+        metrics.wrote("AppStatus")
         let stored = try await client.dynamicApi(.app, namespace: ns)
             .patchStatus(name, .merge(["status": ["lastActivityTime": .string(KubeTime.format(date))]]))
         stores.apps.writeThrough(stored.json)

@@ -48,6 +48,8 @@ public struct SleepSettings: Sendable, Equatable {
     public var scaleDownDelay: Duration = .seconds(30)
     /// lastActivityTime is written at most this often while awake.
     public var activityWriteInterval: Duration = .seconds(60)
+    /// After repeated aborted attempts, the longest wait before the next one.
+    public var maxRetryDelay: Duration = .seconds(30)
 
     public init() {}
 }
@@ -59,6 +61,10 @@ public struct SleepPlanner: Sendable {
     struct Memory: Sendable {
         var below: (since: Duration, highest: Int)?
         var activityWrittenAt: Duration?
+        /// Sleep attempts aborted in a row, and when the next may start (a proxy that keeps failing
+        /// its fence must not have the App fenced every second).
+        var aborts = 0
+        var retryAt: Duration?
     }
 
     public let settings: SleepSettings
@@ -100,13 +106,19 @@ public struct SleepPlanner: Sendable {
                 let policy = SleepPolicy(idleTimeout: app.idleTimeout, reportLifetime: settings.reportLifetime)
                 let since = awakeSince(app.key)
                 switch SleepDecider.decide(app: app.key, policy: policy, awakeSince: since, now: now, reports: Array(live)) {
+                case .sleep where (memory[app.key]?.retryAt ?? now) > now:
+                    next = min(next, memory[app.key]?.retryAt ?? now)
                 case .sleep:
                     let fenced = reachable.sorted()
                     let others = reports.filter { !reachable.contains($0.key) }.map(\.value)
+                    let unknown = Set(fenced.filter { reports[$0]?.apps[app.key] == nil })
                     actions.append(.sleep(SleepAttempt(app: app.key, replicas: app.replicas, endpoints: fenced, policy: policy,
-                                                       awakeSince: since, fenceTTL: settings.fenceTTL, unfencedReports: others)))
+                                                       awakeSince: since, fenceTTL: settings.fenceTTL, unfencedReports: others,
+                                                       unknownTo: unknown)))
                     continue
                 case .stayAwake(let after):
+                    memory[app.key]?.aborts = 0
+                    memory[app.key]?.retryAt = nil
                     next = min(next, now + after)
                 }
             }
@@ -118,7 +130,11 @@ public struct SleepPlanner: Sendable {
 
     /// The attempt ended: forget the App if it slept (the cache may not show 0 replicas yet).
     public mutating func finished(_ attempt: SleepAttempt, now: Duration) {
-        if case .slept = attempt.outcome { observe(app: attempt.app, replicas: 0, now: now) }
+        if case .slept = attempt.outcome { return observe(app: attempt.app, replicas: 0, now: now) }
+        var m = memory[attempt.app] ?? Memory()
+        m.aborts += 1
+        m.retryAt = now + min(settings.interval * (1 << min(m.aborts - 1, 10)), settings.maxRetryDelay)
+        memory[attempt.app] = m
     }
 
     /// Replicas wanted for the in-flight requests across proxies, within the App's range.
