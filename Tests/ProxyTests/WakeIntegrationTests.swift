@@ -185,11 +185,13 @@ import Testing
     }
 
     @Test func onlyTheWatchedNamespacesAreRouted() async throws {
-        let cluster = try await WakeCluster(namespaces: ["team-a"]) {
+        let cluster = try await WakeCluster(namespaces: ["team-a", "team-c"]) {
             try await $0.app("inside", namespace: "team-a", spec: ["route": ["host": "inside.test"]])
+            try await $0.app("also", namespace: "team-c", spec: ["route": ["host": "also.test"]])
             try await $0.app("outside", namespace: "team-b", spec: ["route": ["host": "outside.test"]])
         }
         #expect(await httpRequest(port: cluster.proxy.port, "GET", "/", host: "inside.test").status == 200)
+        #expect(await httpRequest(port: cluster.proxy.port, "GET", "/", host: "also.test").status == 200)
         let out = await httpRequest(port: cluster.proxy.port, "GET", "/", host: "outside.test")
         #expect(out.status == 404)
         #expect(cluster.scaleWrites("team-b", "outside") == 0)
