@@ -212,7 +212,9 @@ import Testing
         }
         #expect(statuses == [200: 40])
         #expect(cluster.wakes("default", "pair") == 1)
-        #expect(cluster.proxy.metrics.wake.wakesTotal == 1 && second.metrics.wake.wakesTotal == 1, "one call per replica")
+        // Each replica that held a request made one call (both do, unless one saw the pod ready first).
+        let calls = [cluster.proxy.metrics.wake.wakesTotal, second.metrics.wake.wakesTotal]
+        #expect(calls.allSatisfy { $0 <= 1 } && calls.reduce(0, +) >= 1, "\(calls)")
         #expect(cluster.deployment("default", "pair")?[path: "spec", "replicas"].int == 1)
         secondTask.cancel()
         _ = await secondTask.result
