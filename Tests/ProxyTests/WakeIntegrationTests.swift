@@ -185,11 +185,13 @@ import Testing
     }
 
     @Test func onlyTheWatchedNamespacesAreRouted() async throws {
-        let cluster = try await WakeCluster(namespaces: ["team-a"]) {
+        let cluster = try await WakeCluster(namespaces: ["team-a", "team-c"]) {
             try await $0.app("inside", namespace: "team-a", spec: ["route": ["host": "inside.test"]])
+            try await $0.app("also", namespace: "team-c", spec: ["route": ["host": "also.test"]])
             try await $0.app("outside", namespace: "team-b", spec: ["route": ["host": "outside.test"]])
         }
         #expect(await httpRequest(port: cluster.proxy.port, "GET", "/", host: "inside.test").status == 200)
+        #expect(await httpRequest(port: cluster.proxy.port, "GET", "/", host: "also.test").status == 200)
         let out = await httpRequest(port: cluster.proxy.port, "GET", "/", host: "outside.test")
         #expect(out.status == 404)
         #expect(cluster.scaleWrites("team-b", "outside") == 0)
@@ -210,7 +212,9 @@ import Testing
         }
         #expect(statuses == [200: 40])
         #expect(cluster.wakes("default", "pair") == 1)
-        #expect(cluster.proxy.metrics.wake.wakesTotal == 1 && second.metrics.wake.wakesTotal == 1, "one call per replica")
+        // Each replica that held a request made one call (both do, unless one saw the pod ready first).
+        let calls = [cluster.proxy.metrics.wake.wakesTotal, second.metrics.wake.wakesTotal]
+        #expect(calls.allSatisfy { $0 <= 1 } && calls.reduce(0, +) >= 1, "\(calls)")
         #expect(cluster.deployment("default", "pair")?[path: "spec", "replicas"].int == 1)
         secondTask.cancel()
         _ = await secondTask.result

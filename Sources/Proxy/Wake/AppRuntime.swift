@@ -67,8 +67,8 @@ public final class AppRuntime: Sendable {
     /// A held request's client went away.
     func cancelled(_ id: Int) {
         step { s, _ in
-            if s.machine.requestCancelled(id) { s.held[id] = nil }
-            return []
+            s.held[id] = nil
+            return s.machine.requestCancelled(id)
         }
     }
 
