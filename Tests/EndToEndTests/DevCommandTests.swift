@@ -45,7 +45,11 @@ extension EndToEnd {
             args[args.firstIndex(of: flag)! + 1] = "\(taken.port)"
             let p = try PeerProcess(try DozeBinary.path(), args)
             #expect(await p.waitForExit(within: 30) == 1)
-            #expect(p.errorOutput.contains("port \(taken.port) is in use (\(flag))"), "\(p.errorOutput)")
+            // Standard error is read on its own handler and may trail the exit by a moment.
+            let message = "port \(taken.port) is in use (\(flag))"
+            let deadline = ContinuousClock.now + .seconds(5)
+            while !p.errorOutput.contains(message), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(p.errorOutput.contains(message), "\(p.errorOutput)")
         }
     }
 }
