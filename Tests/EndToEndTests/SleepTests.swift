@@ -96,15 +96,9 @@ extension EndToEnd {
             let answers = await traffic.value
             let failed = answers.filter { $0 != "200" }
             #expect(answers.count - failed.count > 20)
-            // Known proxy bug (wake-proxy branch, reported): a connection to the killed pod that
-            // fails before its endpoint leaves the EndpointSlice (refused, or connect failed) is
-            // sometimes answered 502 instead of going back through the wake path. Any other
-            // failure is a plain test failure.
-            let connectFailure = { (a: String) in a.contains("refused the connection") || a.contains("could not connect to upstream") }
-            #expect(failed.filter { !connectFailure($0) } == [])
-            withKnownIssue("proxy: 502 on a failed connect while kubectl scales to 0", isIntermittent: true) {
-                #expect(failed == [], "\(failed.count) of \(answers.count) failed: \(Set(failed))")
-            }
+            // A keep-alive connection to the killed pod fails, and so does the fresh connect
+            // HTTPCore retries it on: the request goes back through the wake path, never 502.
+            #expect(failed == [], "\(failed.count) of \(answers.count) failed: \(Set(failed))")
             #expect(try await dev.deployment("outside")[path: "spec", "replicas"].int == 1)
             #expect(await dev.stop() == 0)
         }
