@@ -96,6 +96,34 @@ import Testing
     }
 }
 
+@Suite struct SourceStateTests {
+    let app = AppObject(json: ["metadata": ["name": "web", "namespace": "team"], "spec": [:]])
+    let slice = EndpointSlice(json: ["metadata": ["name": "web-x", "namespace": "team",
+                                                  "labels": ["kubernetes.io/service-name": "web"]]])
+
+    @Test func snapshotsWaitForEveryWatchsFirstList() {
+        var s = SourceState(watches: 4)
+        var rebuilds: [Bool] = []
+        rebuilds.append(s.apply(app: .initStarted, watch: 0))
+        rebuilds.append(s.apply(app: .initApply(app), watch: 0))
+        rebuilds.append(s.apply(app: .initDone, watch: 0))
+        // One watch listing twice (a relist) is not every watch.
+        rebuilds += [s.apply(app: .initStarted, watch: 0), s.apply(app: .initApply(app), watch: 0), s.apply(app: .initDone, watch: 0)]
+        rebuilds.append(s.apply(slice: .initDone, watch: 1))
+        // The second namespace's list must not replace the first one's.
+        let other = AppObject(json: ["metadata": ["name": "api", "namespace": "other"], "spec": [:]])
+        rebuilds += [s.apply(app: .initStarted, watch: 2), s.apply(app: .initApply(other), watch: 2), s.apply(app: .initDone, watch: 2)]
+        #expect(s.snapshot() == nil)
+        #expect(rebuilds == Array(repeating: false, count: 10))
+        rebuilds = [s.apply(slice: .initDone, watch: 3), s.apply(slice: .apply(slice), watch: 3),
+                    s.apply(slice: .initStarted, watch: 3)]  // a relist is rebuilt at its end
+        #expect(rebuilds == [true, true, false])
+        let snap = s.snapshot()
+        #expect(snap?.0.keys.map(\.description).sorted() == ["other/api", "team/web"])
+        #expect(snap?.1["team/web"]?.count == 1)
+    }
+}
+
 final class LogLines: Sendable {
     private let stored = Mutex<[String]>([])
     func add(_ s: String) { stored.withLock { $0.append(s) } }

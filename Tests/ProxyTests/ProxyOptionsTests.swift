@@ -13,6 +13,16 @@ import Testing
         #expect(o.connectTimeout == 0.5 && o.shutdownGrace == 3)
     }
 
+    @Test func clusterFlags() throws {
+        let o = try ProxyOptions.parse(["--kubeconfig", "/tmp/kc", "--context", "dev", "--namespace", "a", "-n", "b",
+                                        "--replica-id=proxy-0"])
+        #expect(o.kubeconfig == "/tmp/kc" && o.context == "dev" && o.namespaces == ["a", "b"] && o.replicaID == "proxy-0")
+        #expect(o.routesApps)
+        #expect(try ProxyOptions.parse(["--static-routes", "r.json"]).routesApps == false)
+        #expect(try ProxyOptions.parse(["--static-routes", "r.json", "--kubeconfig", "k"]).routesApps)
+        #expect(try ProxyOptions.parse([]).routesApps, "neither: in-cluster")
+    }
+
     @Test(arguments: [
         (["--port"], "--port needs a value"),
         (["--port", "70000"], "--port: invalid port \"70000\""),

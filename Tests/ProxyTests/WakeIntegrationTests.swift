@@ -16,11 +16,12 @@ import Testing
         #expect(r.status == 200, "\(r.head)\(r.body)")
         #expect(r.body.contains("Directory listing"))
         #expect(cluster.deployment("default", "web")?[path: "spec", "replicas"].int == 1)
-        #expect(cluster.scaleWrites("default", "web") == 1)
+        #expect(cluster.wakes("default", "web") == 1)
+        #expect(cluster.scaleWrites("default", "web") >= 1)
         // Awake now: the next request takes the warm path, no more scale calls.
         let again = await httpRequest(port: cluster.proxy.port, "GET", "/", host: "web.test")
         #expect(again.status == 200)
-        #expect(cluster.scaleWrites("default", "web") == 1)
+        #expect(cluster.wakes("default", "web") == 1)
         #expect(cluster.proxy.metrics.wake.wakesTotal == 1)
         let metrics = await httpRequest(port: cluster.proxy.adminPort, "GET", "/metrics")
         #expect(metrics.body.contains("doze_proxy_wakes_total 1"))
@@ -38,7 +39,7 @@ import Testing
             return await group.reduce(into: [Int: Int]()) { $0[$1, default: 0] += 1 }
         }
         #expect(statuses == [200: 200])
-        #expect(cluster.scaleWrites("default", "crowd") == 1)
+        #expect(cluster.wakes("default", "crowd") == 1)
         #expect(cluster.proxy.metrics.wake.wakesTotal == 1)
         #expect(cluster.proxy.apps.heldCount == 0)
         await cluster.stop()
@@ -56,7 +57,7 @@ import Testing
         #expect(r.head.lowercased().contains("retry-after: 5"))
         #expect(r.body == "503 Service Unavailable: app default/stuck did not become ready within 1s (startup timeout)\n")
         #expect(waited >= .milliseconds(900) && waited < .seconds(10))
-        #expect(cluster.scaleWrites("default", "stuck") == 1)
+        #expect(cluster.wakes("default", "stuck") == 1)
         let metrics = await httpRequest(port: cluster.proxy.adminPort, "GET", "/metrics")
         #expect(metrics.body.contains("doze_proxy_rejected_total{cause=\"startup timeout\"} 1"))
         await cluster.stop()
@@ -94,7 +95,8 @@ import Testing
         #expect(unfence.status == 200)
         #expect(try JSON(parsing: Array(unfence.body.utf8)) == ["replica": "test-proxy", "app": "default/fenced"])
         #expect(await held.value.status == 200)
-        #expect(cluster.scaleWrites("default", "fenced") == 1, "no wake while fenced or after slept:false")
+        #expect(cluster.wakes("default", "fenced") == 1, "no wake while fenced or after slept:false")
+        #expect(cluster.proxy.metrics.wake.wakesTotal == 1)
 
         let after = try JSON(parsing: Array(await httpRequest(port: admin, "GET", "/activity").body.utf8))
         #expect(after["apps"]["default/fenced"]["inFlight"] == 0)
@@ -120,9 +122,8 @@ import Testing
         #expect(await httpRequest(port: admin, "POST", "/unfence", body: #"{"app":"default/napper","slept":true}"#).status == 200)
 
         let r = await held.value
-        #expect(r.status == 200, "\(r.head)\(r.body)")
-        // The proxy's first wake, the test's own scale to 0, and the proxy's second wake (0 → 1).
-        #expect(cluster.scaleWrites("default", "napper") == 3, "woken again by the held request")
+        #expect(r.status == 200, "\(r.head)\(r.body) writes: \(cluster.log.lines.withLock { $0 })")
+        #expect(cluster.wakes("default", "napper") == 2, "woken again by the held request")
         #expect(cluster.deployment("default", "napper")?[path: "spec", "replicas"].int == 1)
         await cluster.stop()
     }
@@ -139,83 +140,33 @@ import Testing
         // Four clients loop while the pod is deleted (its process gets SIGTERM and exits at once).
         let stop = StopFlag()
         let clients = (0..<4).map { _ in
-            Task { () -> [Int: Int] in
-                var seen: [Int: Int] = [:]
-                while !stop.isSet { seen[await httpRequest(port: port, "GET", "/", host: "sturdy.test").status, default: 0] += 1 }
-                return seen
+            Task { () -> ([Int: Int], [String]) in
+                var seen: [Int: Int] = [:], odd: [String] = []
+                while !stop.isSet {
+                    let r = await httpRequest(port: port, "GET", "/", host: "sturdy.test")
+                    seen[r.status, default: 0] += 1
+                    if r.status != 200 { odd.append("\(r.status) \(r.head.prefix(200))") }
+                }
+                return (seen, odd)
             }
         }
         _ = try await cluster.client.api(Pod.self, namespace: "default").delete(pod)
         #expect(await cluster.eventually { cluster.pods("default", "sturdy").contains { $0 != pod } && cluster.readyEndpoints("default", "sturdy") == 1 })
         #expect(await httpRequest(port: port, "GET", "/", host: "sturdy.test").status == 200)
         stop.set()
-        var total: [Int: Int] = [:]
-        for c in clients { for (k, v) in await c.value { total[k, default: 0] += v } }
-        #expect(total.keys.sorted() == [200], "\(total)")
+        var total: [Int: Int] = [:], odd: [String] = []
+        for c in clients {
+            let (seen, o) = await c.value
+            for (k, v) in seen { total[k, default: 0] += v }
+            odd += o
+        }
+        // Every request got the app's 200. The one exception the proxy cannot undo: a response
+        // the app had begun when it was killed reaches the client cut short (never a 502).
+        #expect(total[200, default: 0] > 0)
+        #expect(total.keys.allSatisfy { $0 == 200 || $0 == 0 }, "\(total) \(odd)")
+        #expect(odd.allSatisfy { $0.contains("closed inside a body") }, "\(odd)")
         await cluster.stop()
     }
-
-    /// A tunnel's traffic is activity; a silent tunnel is not (it must not keep an App awake).
-    @Test func tunnelTrafficIsActivityAndASilentTunnelIsNot() async throws {
-        let cluster = try await WakeCluster {
-            try await $0.app("chat", spec: ["route": ["host": "chat.test"]], command: ["python3", "-c", Self.upgradeEcho])
-        }
-        let admin = cluster.proxy.adminPort
-        func activity() async throws -> JSON {
-            try JSON(parsing: Array(await httpRequest(port: admin, "GET", "/activity").body.utf8))["apps"]["default/chat"]
-        }
-        // The upgrade request itself wakes the App.
-        let client = try await onThread { [port = cluster.proxy.port] in
-            let c = try RawClient(port: port)
-            c.send("GET /chat HTTP/1.1\r\nHost: chat.test\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n")
-            _ = try c.read(until: "\r\n\r\n")
-            return SendableBox(c)
-        }
-        #expect(client.value.text.hasPrefix("HTTP/1.1 101"), "\(client.value.text)")
-        _ = try await onThread { client.value.send("ping"); return try client.value.read(until: "ping") }
-        var a = try await activity()
-        #expect(a["openTunnels"] == 1 && a["inFlight"] == 0)
-
-        // Silent: idle time grows although the tunnel is open.
-        var idle = 0
-        #expect(await waitFor(seconds: 5) {
-            idle = (try? JSON(parsing: Array(blockingGet(port: admin, "/activity").utf8)))?["apps"]["default/chat"]["idleMillis"].int ?? 0
-            return idle >= 300
-        })
-        _ = try await onThread { client.value.send("pong"); return try client.value.read(until: "pong") }
-        a = try await activity()
-        #expect((a["idleMillis"].int ?? .max) < idle, "traffic reset the idle time")
-        client.value.shutdownBoth()
-        #expect(await waitFor { (try? JSON(parsing: Array(blockingGet(port: admin, "/activity").utf8)))?["apps"]["default/chat"]["openTunnels"] == 0 })
-        await cluster.stop()
-    }
-
-    /// A pod that answers 200 to plain requests (its health path) and echoes after 101 to upgrades.
-    static let upgradeEcho = """
-import os, socket, threading
-def handle(c):
-    buf = b""
-    while b"\\r\\n\\r\\n" not in buf:
-        d = c.recv(65536)
-        if not d: return c.close()
-        buf += d
-    if b"upgrade: echo" in buf.lower():
-        c.sendall(b"HTTP/1.1 101 Switching Protocols\\r\\nUpgrade: echo\\r\\nConnection: Upgrade\\r\\n\\r\\n")
-        while True:
-            d = c.recv(65536)
-            if not d: break
-            c.sendall(d)
-    else:
-        c.sendall(b"HTTP/1.1 200 OK\\r\\nContent-Length: 3\\r\\nConnection: close\\r\\n\\r\\nok\\n")
-    c.close()
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind((os.environ["POD_IP"], int(os.environ["PORT"])))
-s.listen(64)
-while True:
-    c, _ = s.accept()
-    threading.Thread(target=handle, args=(c,), daemon=True).start()
-"""
 
     /// The scale call fails while the Deployment does not exist yet (the controller is slow):
     /// it is retried with backoff while the request waits, and the request still gets 200.
@@ -234,50 +185,39 @@ while True:
     }
 
     @Test func onlyTheWatchedNamespacesAreRouted() async throws {
-        let cluster = try await WakeCluster(namespaces: ["team-a"]) {
+        let cluster = try await WakeCluster(namespaces: ["team-a", "team-c"]) {
             try await $0.app("inside", namespace: "team-a", spec: ["route": ["host": "inside.test"]])
+            try await $0.app("also", namespace: "team-c", spec: ["route": ["host": "also.test"]])
             try await $0.app("outside", namespace: "team-b", spec: ["route": ["host": "outside.test"]])
         }
         #expect(await httpRequest(port: cluster.proxy.port, "GET", "/", host: "inside.test").status == 200)
+        #expect(await httpRequest(port: cluster.proxy.port, "GET", "/", host: "also.test").status == 200)
         let out = await httpRequest(port: cluster.proxy.port, "GET", "/", host: "outside.test")
         #expect(out.status == 404)
         #expect(cluster.scaleWrites("team-b", "outside") == 0)
+        #expect(cluster.wakes("team-a", "inside") == 1)
         await cluster.stop()
     }
-}
 
-/// Polls a condition that no event announces (state inside the proxy), up to `seconds`.
-func waitFor(seconds: Double = 10, _ check: () -> Bool) async -> Bool {
-    let deadline = ContinuousClock.now + .seconds(seconds)
-    while ContinuousClock.now < deadline {
-        if check() { return true }
-        try? await Task.sleep(for: .milliseconds(5))
+    /// Two proxy replicas woken at once make one change: the scale patch tests for 0 first.
+    @Test func twoReplicasWakingTogetherScaleOnce() async throws {
+        let cluster = try await WakeCluster { try await $0.app("pair", spec: ["route": ["host": "pair.test"]]) }
+        let (second, secondTask) = try await cluster.secondProxy()
+        let ports = [cluster.proxy.port, second.port]
+        let statuses = await withTaskGroup(of: Int.self) { group in
+            for i in 0..<40 {
+                group.addTask { await httpRequest(port: ports[i % 2], "GET", "/", host: "pair.test").status }
+            }
+            return await group.reduce(into: [Int: Int]()) { $0[$1, default: 0] += 1 }
+        }
+        #expect(statuses == [200: 40])
+        #expect(cluster.wakes("default", "pair") == 1)
+        // Each replica that held a request made one call (both do, unless one saw the pod ready first).
+        let calls = [cluster.proxy.metrics.wake.wakesTotal, second.metrics.wake.wakesTotal]
+        #expect(calls.allSatisfy { $0 <= 1 } && calls.reduce(0, +) >= 1, "\(calls)")
+        #expect(cluster.deployment("default", "pair")?[path: "spec", "replicas"].int == 1)
+        secondTask.cancel()
+        _ = await secondTask.result
+        await cluster.stop()
     }
-    return check()
-}
-
-final class StopFlag: Sendable {
-    private let flag = Atomic<Bool>(false)
-    func set() { flag.store(true, ordering: .relaxed) }
-    var isSet: Bool { flag.load(ordering: .relaxed) }
-}
-
-/// Moves a test-only non-Sendable value across threads (used from one thread at a time).
-final class SendableBox<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
-}
-
-/// Runs blocking socket code on a thread of its own, off the cooperative pool.
-func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { c in
-        Thread.detachNewThread { c.resume(with: Result { try body() }) }
-    }
-}
-
-/// A short blocking GET for polling loops (the admin port answers at once).
-func blockingGet(port: Int, _ path: String) -> String {
-    guard let c = try? RawClient(port: port, timeoutSeconds: 5) else { return "" }
-    c.send("GET \(path) HTTP/1.1\r\nHost: admin\r\nConnection: close\r\n\r\n")
-    return (try? c.readResponse().body) ?? ""
 }

@@ -56,9 +56,9 @@ import Testing
         _ = m.endpointsObserved(ready: ["a"], starting: [])
         #expect(m.requestArrived(1, now: .zero) == [.forward(1, to: "a")])
         // The pod was terminating (scaled to zero meanwhile): hold and wake again.
-        #expect(m.connectFailed(1, on: "a", now: .seconds(1)) == [.armTimer(at: .seconds(11)), .scaleUp])
+        #expect(m.connectFailed(1, on: "a", now: .seconds(1)) == [.armTimer(at: .seconds(11)), .scaleUp, .startProbing("a")])
         #expect(m.heldCount == 1)
-        #expect(m.endpointsObserved(ready: ["c"], starting: []) == [.forward(1, to: "c")])
+        #expect(m.endpointsObserved(ready: ["c"], starting: []) == [.stopProbing("a"), .forward(1, to: "c")])
     }
 
     @Test func terminatingEndpointsGetNothing() {
@@ -71,6 +71,7 @@ import Testing
 
     @Test func probedReadyEndpointStaysReadyUntilTheSliceDropsIt() {
         var m = M(config: cfg)
+        _ = m.requestArrived(1, now: .zero)
         _ = m.endpointsObserved(ready: [], starting: ["a"])
         _ = m.probeSucceeded("a")
         _ = m.endpointsObserved(ready: [], starting: ["a"])  // slice not caught up yet
@@ -143,11 +144,10 @@ import Testing
         var m = M(config: cfg)
         _ = m.requestArrived(1, now: .zero)
         _ = m.requestArrived(2, now: .zero)
-        let r1 = m.requestCancelled(1)
-        #expect(r1)
-        let r2 = m.requestCancelled(1)
-        #expect(!r2)
+        _ = m.requestCancelled(1)
         #expect(m.heldCount == 1)
+        _ = m.requestCancelled(1)
+        #expect(m.heldCount == 1, "cancelling twice changes nothing")
         #expect(m.endpointsObserved(ready: ["a"], starting: []) == [.forward(2, to: "a")])
     }
 
@@ -206,5 +206,45 @@ import Testing
     ])
     func rejectsMalformedBodies(path: String, body: String, reason: String) {
         #expect(parse(path, body) == .failure(FenceRequestError(reason)))
+    }
+}
+
+@Suite struct WakeMachineProbeTests {
+    typealias M = WakeMachine<Int, String>
+
+    @Test func probingRunsOnlyWhileRequestsWait() {
+        var m = M(config: M.Config(queueCapacity: 10, startupTimeout: .seconds(10), admitPerBackend: 2))
+        #expect(m.endpointsObserved(ready: [], starting: ["a"]) == [], "nobody waits: no probe")
+        #expect(m.requestArrived(1, now: .zero) == [.armTimer(at: .seconds(10)), .scaleUp, .startProbing("a")])
+        // The app never gets healthy: the request times out and probing stops with it.
+        #expect(m.tick(now: .seconds(10)) == [.reject(1, .startupTimeout), .stopProbing("a")])
+        _ = m.requestArrived(2, now: .seconds(11))
+        #expect(m.requestCancelled(2) == [.stopProbing("a")])
+    }
+}
+
+@Suite struct WakeMachineSuspectTests {
+    typealias M = WakeMachine<Int, String>
+
+    @Test func anEndpointThatFailedIsProbedAndComesBackWithoutASliceChange() {
+        var m = M(config: M.Config(queueCapacity: 10, startupTimeout: .seconds(10), admitPerBackend: 2))
+        _ = m.endpointsObserved(ready: ["a"], starting: [])
+        _ = m.requestArrived(1, now: .zero)
+        #expect(m.connectFailed(1, on: "a", now: .zero) == [.armTimer(at: .seconds(10)), .scaleUp, .startProbing("a")])
+        // The same slice content again: "a" stays a suspect, still probed, not used.
+        #expect(m.endpointsObserved(ready: ["a"], starting: []) == [])
+        #expect(m.readyEndpoints.isEmpty)
+        #expect(m.probeSucceeded("a") == [.stopProbing("a"), .forward(1, to: "a")])
+        #expect(m.readyEndpoints == ["a"])
+    }
+
+    @Test func aSuspectThatLeavesTheSlicesIsForgotten() {
+        var m = M(config: M.Config(queueCapacity: 10, startupTimeout: .seconds(10), admitPerBackend: 2))
+        _ = m.endpointsObserved(ready: ["a"], starting: [])
+        _ = m.requestArrived(1, now: .zero)
+        _ = m.connectFailed(1, on: "a", now: .zero)
+        #expect(m.endpointsObserved(ready: [], starting: []) == [.stopProbing("a")])
+        // Back later (same address, a new pod): ready at once, no suspicion carried over.
+        #expect(m.endpointsObserved(ready: ["a"], starting: []) == [.forward(1, to: "a")])
     }
 }

@@ -39,6 +39,8 @@ struct RequestExecutor: Sendable {
         var retries = 0
         var reauthenticated = false
         while true {
+            // A cancelled caller sends nothing more (also between retries).
+            try Task.checkCancellation()
             try await limiter.acquire()
             let prepared = try await prepare(request)
             let outcome: Outcome<R>

@@ -77,8 +77,19 @@ final class SessionDelegate: NSObject, URLSessionDataDelegate, Sendable {
     }
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
-        guard let state = tasks.withLock({ $0.removeValue(forKey: task.taskIdentifier) }) else { return }
-        let failure = error.map(Self.transportError)
+        complete(task.taskIdentifier, failure: error.map(Self.transportError))
+    }
+
+    /// Fails a registered task that was never started (its request was cancelled first) with
+    /// CancellationError, and lets the session forget it.
+    func abandon(_ task: URLSessionTask) {
+        complete(task.taskIdentifier, failure: CancellationError())
+        task.cancel()  // never resumed: any callback it still makes finds nothing registered
+    }
+
+    /// Delivers the end of a task to whoever waits on it, once.
+    private func complete(_ taskID: Int, failure: (any Error)?) {
+        guard let state = tasks.withLock({ $0.removeValue(forKey: taskID) }) else { return }
         if let buffered = state.buffered {
             if let failure {
                 buffered.resume(throwing: failure)

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import Synchronization
 
 /// The real transport: one dedicated URLSession per client, with a session-level delegate.
 ///
@@ -40,38 +41,40 @@ public final class URLSessionTransport: HTTPTransport, Sendable {
     }
 
     public func send(_ request: KubeRequest) async throws -> TransportResponse {
+        try Task.checkCancellation()
         let urlRequest = try makeURLRequest(request)
         let task = session.dataTask(with: urlRequest)
-        let box = TaskBox(task)
+        let gate = StartGate(task)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 delegate.registerBuffered(task.taskIdentifier, continuation)
-                task.resume()
+                if !gate.start() { delegate.abandon(task) }
             }
         } onCancel: {
-            box.task.cancel()
+            gate.cancel()
         }
     }
 
     public func stream(_ request: KubeRequest) async throws -> TransportStream {
+        try Task.checkCancellation()
         let urlRequest = try makeURLRequest(request)
         let task = session.dataTask(with: urlRequest)
-        let box = TaskBox(task)
+        let gate = StartGate(task)
         let (lines, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
         // The consumer stopping (break, cancellation, dropping the stream) closes the connection.
         // The closure also keeps this transport (and its session) alive while the stream is: a
         // caller may drop the client and keep only the stream. The cycle through the delegate
         // ends when the task completes.
         continuation.onTermination = { [self] _ in
-            withExtendedLifetime(self) { box.task.cancel() }
+            withExtendedLifetime(self) { gate.cancel() }
         }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { head in
                 delegate.registerStreaming(task.taskIdentifier, head: head, stream: lines, lines: continuation)
-                task.resume()
+                if !gate.start() { delegate.abandon(task) }
             }
         } onCancel: {
-            box.task.cancel()
+            gate.cancel()
         }
     }
 
@@ -90,7 +93,40 @@ public final class URLSessionTransport: HTTPTransport, Sendable {
     }
 }
 
-/// Carries a task into `@Sendable` cancellation closures (URLSessionTask is thread-safe).
+/// Orders a URLSession task's start and its cancellation. A task cancelled before `resume()`
+/// completes on the session's queue at a time of its choosing, possibly before the delegate knows
+/// the task, and then nobody hears of it: the request hung (seen when a request began in an
+/// already-cancelled Swift task). So a task is only ever cancelled after it started; one whose
+/// request was cancelled first is never started and is failed by the transport itself.
+final class StartGate: Sendable {
+    private enum State { case idle, started, cancelled }
+    private let state = Mutex(State.idle)
+    private let box: TaskBox
+
+    init(_ task: URLSessionTask) { box = TaskBox(task) }
+
+    /// Starts the task, unless the request was cancelled already (then false).
+    func start() -> Bool {
+        state.withLock { s in
+            guard s == .idle else { return false }
+            s = .started
+            // Under the lock, so that a concurrent `cancel` sees a task that has really started.
+            box.task.resume()
+            return true
+        }
+    }
+
+    /// Cancels the task if it started; otherwise makes sure it never will.
+    func cancel() {
+        let started = state.withLock { s -> Bool in
+            defer { s = .cancelled }
+            return s == .started
+        }
+        if started { box.task.cancel() }
+    }
+}
+
+/// Carries a task into `@Sendable` closures (URLSessionTask is thread-safe).
 private final class TaskBox: @unchecked Sendable {
     let task: URLSessionTask
     init(_ task: URLSessionTask) { self.task = task }

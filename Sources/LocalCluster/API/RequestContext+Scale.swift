@@ -27,26 +27,49 @@ extension RequestContext {
 
     func replaceScale(_ name: String, _ body: JSON) throws(APIError) -> HTTPResponse {
         let rv = body["metadata"]["resourceVersion"].string ?? ""
-        return try setReplicas(name, body["spec"]["replicas"].int, resourceVersion: rv.isEmpty ? nil : rv)
+        // An unconditional replace (no resourceVersion) is retried when it loses a race.
+        var attempt = 0
+        while true {
+            attempt += 1
+            do { return try setReplicas(name, body["spec"]["replicas"].int, resourceVersion: rv.isEmpty ? nil : rv) }
+            catch where error.code == 409 && error.reason == "Conflict" && rv.isEmpty && attempt < 5 { continue }
+        }
     }
 
     func patchScale(_ name: String, _ body: JSON, _ kind: PatchType) throws(APIError) -> HTTPResponse {
-        let current = scale(of: try store.get(gvr, namespace: namespace, name: name))
-        // A Scale has no merge keys: strategic merge is a merge patch here.
-        let patched = try applyPatch(kind == .strategic ? .merge : kind, body, to: current)
-        let rv = patched["metadata"]["resourceVersion"]
-        return try setReplicas(name, patched["spec"]["replicas"].int,
-                               resourceVersion: rv == current["metadata"]["resourceVersion"] ? nil : rv.string)
+        // As kube-apiserver's GuaranteedUpdate: a patch without a resourceVersion that lost a race
+        // with another write (a status update, say) is applied again to the newer object — so a
+        // JSON patch's `test` op is always checked against what the write replaces.
+        var attempt = 0
+        while true {
+            attempt += 1
+            let current = scale(of: try store.get(gvr, namespace: namespace, name: name))
+            // A Scale has no merge keys: strategic merge is a merge patch here.
+            let patched = try applyPatch(kind == .strategic ? .merge : kind, body, to: current)
+            let rv = patched["metadata"]["resourceVersion"]
+            let pinned = rv != current["metadata"]["resourceVersion"] || patchCarriesResourceVersion(body)
+            do {
+                return try setReplicas(name, patched["spec"]["replicas"].int, resourceVersion: rv.string,
+                                       expected: current["metadata"]["resourceVersion"].string)
+            } catch where error.code == 409 && error.reason == "Conflict" && !pinned && attempt < 5 {
+                continue
+            }
+        }
     }
 
-    func setReplicas(_ name: String, _ replicas: Int?, resourceVersion: String?) throws(APIError) -> HTTPResponse {
+    /// `resourceVersion`: the client's precondition (409 when stale). `expected`: the version the
+    /// caller computed from, so the write cannot silently land on a newer object.
+    func setReplicas(_ name: String, _ replicas: Int?, resourceVersion: String?,
+                     expected: String? = nil) throws(APIError) -> HTTPResponse {
         guard let replicas, replicas >= 0 else {
             throw .invalid(kind: "Scale", group: "autoscaling", name: name, causes: [
                 .init(reason: "FieldValueInvalid", message: "Invalid value: \(replicas ?? -1): must be greater than or equal to 0",
                       field: "spec.replicas")])
         }
         let old = try store.get(gvr, namespace: namespace, name: name)
-        if let resourceVersion, resourceVersion != old["metadata"]["resourceVersion"].string { throw .conflict(gvr, name) }
+        for v in [resourceVersion, expected] {
+            if let v, v != old["metadata"]["resourceVersion"].string { throw .conflict(gvr, name) }
+        }
         let keys = scalePaths.specReplicasPath.split(separator: ".").map(String.init)
         var obj = old
         setPath(&obj, keys[...], .int(Int64(replicas)))

@@ -27,15 +27,15 @@ public struct KubeRouteSource: RouteSource {
         let state = SourceBox(SourceState(watches: scopes.count * 2))
         let (changes, changed) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for ns in scopes {
+            for (i, ns) in scopes.enumerated() {
                 let apps = client.api(AppObject.self, namespace: ns).watcher(WatcherConfig(onError: logError("apps")))
                 let slices = client.api(EndpointSlice.self, namespace: ns)
                     .watcher(WatcherConfig(labelSelector: EndpointSlice.serviceNameLabel, onError: logError("endpointslices")))
                 group.addTask {
-                    for try await e in apps { if state.value.withLock({ $0.apply(app: e) }) { changed.yield() } }
+                    for try await e in apps { if state.value.withLock({ $0.apply(app: e, watch: 2 * i) }) { changed.yield() } }
                 }
                 group.addTask {
-                    for try await e in slices { if state.value.withLock({ $0.apply(slice: e) }) { changed.yield() } }
+                    for try await e in slices { if state.value.withLock({ $0.apply(slice: e, watch: 2 * i + 1) }) { changed.yield() } }
                 }
             }
             group.addTask {
@@ -80,45 +80,61 @@ final class SourceBox: Sendable {
     init(_ s: SourceState) { value = Mutex(s) }
 }
 
-/// The source's caches: Apps and slices (by "namespace/service"), and how many watches have
-/// completed their first list.
+/// The source's caches: one store per watch (each namespace scope lists into its own, since a
+/// relist replaces its store whole), and which watches have completed a first list.
 struct SourceState: Sendable {
-    private var apps = StoreState<AppObject>()
-    private var slices = StoreState<EndpointSlice>()
-    private var listed = 0
+    private var apps: [StoreState<AppObject>]
+    private var slices: [StoreState<EndpointSlice>]
     private let watches: Int
-    private var appListsDone = 0, sliceListsDone = 0
+    private var listed: Set<Int> = []
 
-    init(watches: Int) { self.watches = watches }
-
-    /// Applies an event; true when a snapshot should be (re)built.
-    mutating func apply(app event: WatcherEvent<AppObject>) -> Bool {
-        apps.apply(event)
-        if case .initDone = event { appListsDone += 1 }
-        return isReady && !event.isInitProgress
+    /// `watches`: two per namespace scope; app watches have even numbers, slice watches odd.
+    init(watches: Int) {
+        self.watches = watches
+        apps = Array(repeating: StoreState(), count: (watches + 1) / 2)
+        slices = Array(repeating: StoreState(), count: (watches + 1) / 2)
     }
 
-    mutating func apply(slice event: WatcherEvent<EndpointSlice>) -> Bool {
-        slices.apply(event)
-        if case .initDone = event { sliceListsDone += 1 }
-        return isReady && !event.isInitProgress
+    /// Applies an event from watch number `watch`; true when a snapshot should be (re)built.
+    mutating func apply(app event: WatcherEvent<AppObject>, watch: Int) -> Bool {
+        apps[watch / 2].apply(event)
+        return settle(event.isInitProgress, event.isInitDone, watch)
     }
 
-    /// Every watch has listed at least once (namespaced watches count one each).
-    var isReady: Bool { appListsDone + sliceListsDone >= watches }
+    mutating func apply(slice event: WatcherEvent<EndpointSlice>, watch: Int) -> Bool {
+        slices[watch / 2].apply(event)
+        return settle(event.isInitProgress, event.isInitDone, watch)
+    }
+
+    private mutating func settle(_ inProgress: Bool, _ done: Bool, _ watch: Int) -> Bool {
+        if done { listed.insert(watch) }
+        return isReady && !inProgress
+    }
+
+    /// Every watch has listed at least once.
+    var isReady: Bool { listed.count >= watches }
 
     func snapshot() -> ([ObjectKey: AppObject], [String: [EndpointSlice]])? {
         guard isReady else { return nil }
+        var allApps: [ObjectKey: AppObject] = [:]
+        for store in apps { allApps.merge(store.objects) { a, _ in a } }
         var byService: [String: [EndpointSlice]] = [:]
-        for (key, s) in slices.objects {
-            guard let service = s.serviceName else { continue }
-            byService[key.namespace + "/" + service, default: []].append(s)
+        for store in slices {
+            for (key, s) in store.objects {
+                guard let service = s.serviceName else { continue }
+                byService[key.namespace + "/" + service, default: []].append(s)
+            }
         }
-        return (apps.objects, byService)
+        return (allApps, byService)
     }
 }
 
 extension WatcherEvent {
+    var isInitDone: Bool {
+        if case .initDone = self { return true }
+        return false
+    }
+
     /// Events inside a (re)list bracket: the snapshot is rebuilt at its `.initDone`.
     var isInitProgress: Bool {
         switch self {

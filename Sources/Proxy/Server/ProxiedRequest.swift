@@ -80,7 +80,7 @@ final class ProxiedRequest {
 
     /// App routes answer within the App's `requestTimeout`; others use the proxy's setting.
     private var forwardOptions: ForwardOptions {
-        guard let wake = route.app?.wake else { return state.settings.forward }
+        guard app != nil, let wake = route.app?.wake else { return state.settings.forward }
         let c = wake.requestTimeout.components
         return ForwardOptions(responseHeaderTimeoutNanoseconds: c.seconds * 1_000_000_000 + c.attoseconds / 1_000_000_000)
     }

@@ -67,8 +67,8 @@ public final class AppRuntime: Sendable {
     /// A held request's client went away.
     func cancelled(_ id: Int) {
         step { s, _ in
-            if s.machine.requestCancelled(id) { s.held[id] = nil }
-            return []
+            s.held[id] = nil
+            return s.machine.requestCancelled(id)
         }
     }
 
@@ -89,6 +89,7 @@ public final class AppRuntime: Sendable {
 
     func tick() {
         step { s, now in
+            s.timerAt = nil  // this tick re-arms whatever is still due
             var actions: [Machine.Action] = []
             if s.exclusions.expire(present: s.present, now: now) { actions += s.reobserve() }
             if let t = s.exclusions.nextExpiry { actions.append(.armTimer(at: t)) }

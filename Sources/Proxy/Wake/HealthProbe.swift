@@ -12,14 +12,19 @@ final class HealthProbe: Sendable {
     private let intervalNanos: Int64
     private let onHealthy: @Sendable () -> Void
     private let stopped = Atomic<Bool>(false)
+    /// Its own pool (only `connect` is used): the loop's shared pool is the data path's, created
+    /// with the proxy's settings on first use, and a probe must not be the one to create it.
+    private let pool: LoopBound<UpstreamPool>
 
-    init(endpoint: Upstream, path: String, loop: EventLoop, intervalNanos: Int64 = 25_000_000,
+    init(endpoint: Upstream, path: String, loop: EventLoop, intervalNanos: Int64 = 20_000_000,
          onHealthy: @escaping @Sendable () -> Void) {
         self.endpoint = endpoint
         self.path = path
         self.loop = loop
         self.intervalNanos = intervalNanos
         self.onHealthy = onHealthy
+        pool = LoopBound(UpstreamPool(loop: loop, configuration: UpstreamPoolConfiguration(
+            maxIdlePerKey: 0, connectTimeoutNanoseconds: 1_000_000_000)))
     }
 
     func start() { loop.execute { [self] in attempt() } }
@@ -31,8 +36,7 @@ final class HealthProbe: Sendable {
     /// On the loop: one GET; success ends probing, anything else tries again after the interval.
     private func attempt() {
         guard !isStopped else { return }
-        let pool = UpstreamPool.on(loop)
-        pool.connect(UpstreamAddress(host: endpoint.host, port: endpoint.port)) { [self] result in
+        pool.value.connect(UpstreamAddress(host: endpoint.host, port: endpoint.port)) { [self] result in
             guard case .success(let conn) = result else { return retryLater() }
             var settled = false
             func settle(healthy: Bool) {

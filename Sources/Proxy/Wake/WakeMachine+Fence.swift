@@ -14,15 +14,15 @@ extension WakeMachine {
         guard fencedUntil != nil else { return [] }
         fencedUntil = nil
         if !ready.isEmpty { waking = false }
-        return wakeIfNeeded() + release()
+        return wakeIfNeeded() + release() + syncProbes()
     }
 
-    /// A held request's client went away: it leaves the queue. False when it was not held
-    /// (already released or rejected).
-    public mutating func requestCancelled(_ id: RequestID) -> Bool {
-        guard let i = held[heldHead...].firstIndex(where: { $0.id == id }) else { return false }
+    /// A held request's client went away: it leaves the queue (nothing happens when it was not
+    /// held any more: already released or rejected).
+    public mutating func requestCancelled(_ id: RequestID) -> [Action] {
+        guard let i = held[heldHead...].firstIndex(where: { $0.id == id }) else { return [] }
         held.remove(at: i)
         if heldHead == held.count { held.removeAll(keepingCapacity: true); heldHead = 0 }
-        return true
+        return syncProbes()
     }
 }

@@ -48,7 +48,12 @@ public struct WakeMachine<RequestID: Hashable & Sendable, Endpoint: Hashable & S
     var heldHead = 0
     var waking = false
     var ready: Set<Endpoint> = []
-    private var probing: Set<Endpoint> = []
+    var probing: Set<Endpoint> = []
+    /// Endpoints the slices list as ready but a request could not reach: probed, not used.
+    var suspects: Set<Endpoint> = []
+    /// The latest starting endpoints. Probing runs only while requests are held (nobody waits
+    /// for an app that never gets healthy otherwise, and probes cost its pod a request each).
+    var starting: Set<Endpoint> = []
     /// Released-from-queue requests still in flight, per backend (admission while draining).
     private var admitted: [Endpoint: Int] = [:]
     public private(set) var wakeCount = 0
@@ -81,54 +86,54 @@ extension WakeMachine {
         var actions: [Action] = []
         if heldCount == 1 { actions.append(.armTimer(at: deadline)) }
         actions += wakeIfNeeded()
-        return actions + release()
+        return actions + release() + syncProbes()
     }
 
     /// The EndpointSlices changed. `ready`: endpoints the slice marks ready. `starting`: present,
     /// not ready and not terminating — these are probed directly. Terminating endpoints are in
     /// neither set: they must not receive held requests.
     public mutating func endpointsObserved(ready observed: Set<Endpoint>, starting: Set<Endpoint>) -> [Action] {
+        // A suspect stays one until a probe clears it or it leaves the slices.
+        suspects.formIntersection(observed.union(starting))
         // An endpoint our probe found ready stays ready while the slice still lists it as starting.
-        ready = observed.union(ready.intersection(starting))
-        var actions: [Action] = []
-        for ep in probing where ready.contains(ep) || !starting.contains(ep) {
-            probing.remove(ep)
-            actions.append(.stopProbing(ep))
-        }
-        for ep in starting.subtracting(ready).subtracting(probing).sorted(by: { "\($0)" < "\($1)" }) {
-            probing.insert(ep)
-            actions.append(.startProbing(ep))
-        }
+        ready = observed.subtracting(suspects).union(ready.intersection(starting))
+        self.starting = starting
+        let actions = syncProbes()
         admitted = admitted.filter { ready.contains($0.key) }
         if !ready.isEmpty { waking = false }
         // Endpoints vanished under held requests (pods killed, a sleep): wake again.
-        return actions + wakeIfNeeded() + release()
+        return actions + wakeIfNeeded() + release() + syncProbes()
     }
 
     /// A direct probe of a starting endpoint got a healthy answer.
     public mutating func probeSucceeded(_ ep: Endpoint) -> [Action] {
         guard probing.remove(ep) != nil else { return [] }
+        suspects.remove(ep)
         ready.insert(ep)
         waking = false
-        return [.stopProbing(ep)] + release()
+        return [.stopProbing(ep)] + release() + syncProbes()
     }
 
     /// A request this machine forwarded has finished (response complete or failed after sending).
     public mutating func requestFinished(on ep: Endpoint) -> [Action] {
         if let n = admitted[ep] { admitted[ep] = max(n - 1, 0) }
-        return release()
+        return release() + syncProbes()
     }
 
     /// Connecting to `ep` failed before any byte of the request was sent: the backend is gone or
     /// not yet listening. The request is held again (at the front) rather than answered 502.
+    /// The endpoint is a suspect until a probe answers: if the slices still list it (a transient
+    /// failure, or a pod restarting in place) it comes back as soon as it is healthy, without
+    /// waiting for a slice change that may never come.
     public mutating func connectFailed(_ id: RequestID, on ep: Endpoint, now: Duration) -> [Action] {
-        ready.remove(ep)
+        let wasReady = ready.remove(ep) != nil
         admitted.removeValue(forKey: ep)
         let h = Held(id: id, deadline: now + config.startupTimeout)
         if heldHead > 0 { heldHead -= 1; held[heldHead] = h } else { held.insert(h, at: 0) }
         var actions: [Action] = heldCount == 1 ? [.armTimer(at: h.deadline)] : []
         actions += wakeIfNeeded()
-        return actions + release()
+        if wasReady { suspects.insert(ep) }
+        return actions + release() + syncProbes()
     }
 
     /// The timer armed by `.armTimer` fired: held requests past their deadline get 503.
@@ -145,7 +150,17 @@ extension WakeMachine {
         heldHead = 0
         if let next = held.map({ $0.deadline }).min() { actions.append(.armTimer(at: next)) }
         if held.isEmpty && ready.isEmpty { waking = false }  // the next request tries a new wake
-        return actions
+        return actions + syncProbes()
+    }
+
+    /// Probes exactly the starting and suspect endpoints that are not ready, while requests wait.
+    mutating func syncProbes() -> [Action] {
+        let wanted = heldCount > 0 ? starting.union(suspects).subtracting(ready) : []
+        let order: (Endpoint, Endpoint) -> Bool = { "\($0)" < "\($1)" }
+        let stop = probing.subtracting(wanted).sorted(by: order)
+        let start = wanted.subtracting(probing).sorted(by: order)
+        probing = wanted
+        return stop.map { .stopProbing($0) } + start.map { .startProbing($0) }
     }
 
     mutating func wakeIfNeeded() -> [Action] {

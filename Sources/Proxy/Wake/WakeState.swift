@@ -30,6 +30,9 @@ struct WakeState {
     /// Arrival of the request that started the current wake (for the duration histogram).
     var wakeStartNanos: Int?
     var makeProbe: ((Upstream, String) -> HealthProbe)?
+    /// The earliest timer already scheduled: a later one is not scheduled beside it, since every
+    /// tick re-arms what is still due (held deadlines, the fence, exclusion expiry).
+    var timerAt: Duration?
 
     init(settings: WakeSettings, queueCapacity: Int) {
         self.settings = settings
@@ -85,6 +88,9 @@ struct WakeState {
             case .stopProbing(let ep):
                 if let p = probes.removeValue(forKey: ep) { out.append(.stopProbe(p)) }
             case .armTimer(let at):
+                let now = Duration.nanoseconds(nowNanos)
+                if let pending = timerAt, pending > now, pending <= at { continue }
+                timerAt = at
                 let ns = at.components.seconds * 1_000_000_000 + at.components.attoseconds / 1_000_000_000
                 out.append(.timer(afterNanos: ns - Int64(nowNanos)))
             }

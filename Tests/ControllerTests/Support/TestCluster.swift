@@ -31,7 +31,9 @@ final class TestCluster: Sendable {
                 return HTTPResponse(status: code, headers: ["Content-Type": "application/json", "Retry-After": "0"],
                                     body: .bytes(body.serializedBytes()))
             }
-            return await api.handle(req)
+            let resp = await api.handle(req)
+            traffic.answered(req, resp.status)
+            return resp
         }
         let b = Int.random(in: 2...250), c = Int.random(in: 0...255)
         let workloads = LocalWorkloads(store: store, runtime: .simulated(readyAfter: .milliseconds(100)),
@@ -99,10 +101,18 @@ final class TestCluster: Sendable {
     /// Write requests seen so far ("PATCH /apis/..."), in order.
     var writes: [String] { traffic.log.withLock { $0 } }
 
-    /// Makes the next `count` requests with one of `methods` answer `status`.
-    func failNext(_ count: Int, status: Int, methods: Set<String> = ["GET", "PATCH", "POST", "PUT"]) {
-        traffic.faults.withLock { $0 = (status, count, methods) }
+    /// LIST requests (GETs on a collection that are not watches) the server answered for `path`,
+    /// e.g. "/apis/doze.dev/v1alpha1/apps": each one after the first is a relist.
+    func lists(of path: String) -> Int { traffic.lists.withLock { $0[path] ?? 0 } }
+
+    /// Makes the next `count` requests with one of `methods` (and every string of `matching` in
+    /// their target) answer `status`.
+    func failNext(_ count: Int, status: Int, methods: Set<String> = ["GET", "PATCH", "POST", "PUT"], matching: [String] = []) {
+        traffic.faults.withLock { $0 = (status, count, methods, matching) }
     }
+
+    /// Injected faults not yet served.
+    var pendingFaults: Int { traffic.faults.withLock { $0.remaining } }
 
     /// Waits until `check` holds, re-checking on every change in the store; false after `timeout`.
     func eventually(timeout: Double = 20, _ check: @escaping @Sendable () -> Bool) async -> Bool {
@@ -134,17 +144,26 @@ final class TestCluster: Sendable {
 /// What the test server saw, and the failures it is told to inject.
 final class Traffic: Sendable {
     let log = Mutex<[String]>([])
-    /// (status, how many more requests to fail, which methods).
-    let faults = Mutex<(status: Int, remaining: Int, methods: Set<String>)>((0, 0, []))
+    /// (status, how many more requests to fail, which methods, a substring of their target).
+    let faults = Mutex<(status: Int, remaining: Int, methods: Set<String>, matching: [String])>((0, 0, [], []))
 
     /// Records a write; returns the status to fail it with, if a fault is due.
     let requests = Mutex(0)
+
+    let lists = Mutex<[String: Int]>([:])
+
+    func answered(_ req: HTTPRequest, _ status: Int) {
+        guard status == 200 else { return }
+        let isWatch = req.query?.split(separator: "&").contains { $0 == "watch=true" || $0 == "watch=1" } ?? false
+        if req.method == "GET" && !isWatch { lists.withLock { $0[String(req.path), default: 0] += 1 } }
+    }
 
     func see(_ req: HTTPRequest) -> Int? {
         requests.withLock { $0 += 1 }
         if req.method != "GET" { log.withLock { $0.append("\(req.method) \(req.path)") } }
         return faults.withLock { f -> Int? in
-            guard f.remaining > 0, f.methods.contains(req.method) else { return nil }
+            guard f.remaining > 0, f.methods.contains(req.method),
+                  f.matching.allSatisfy({ req.target.contains($0) }) else { return nil }
             f.remaining -= 1
             return f.status
         }

@@ -93,6 +93,31 @@ import Testing
         #expect(await api.put("\(deploys)/web/scale", put).status == 409)
     }
 
+    /// A scale patch without a resourceVersion that races a status write is applied again to the
+    /// newer object (kube-apiserver's GuaranteedUpdate), never answered 409; its `test` op is
+    /// checked against what the write replaces.
+    @Test func scalePatchRacingStatusWritesNeverConflicts() async {
+        _ = await api.post(deploys, deployment("race", replicas: 0))
+        let statuses = Task {
+            for i in 0..<400 {
+                _ = await api.patch("\(deploys)/race/status", ["status": ["observedGeneration": .int(Int64(i))]],
+                                    "application/merge-patch+json")
+            }
+        }
+        var codes: [Int] = []
+        for i in 0..<60 {
+            let body: JSON = [["op": "test", "path": "/spec/replicas", "value": .int(Int64(i))],
+                              ["op": "replace", "path": "/spec/replicas", "value": .int(Int64(i + 1))]]
+            codes.append(await api.patch("\(deploys)/race/scale", body, "application/json-patch+json").status)
+        }
+        await statuses.value
+        #expect(codes.allSatisfy { $0 == 200 }, "\(codes)")
+        #expect(await api.get("\(deploys)/race").json["spec"]["replicas"] == 60)
+        let failed: JSON = [["op": "test", "path": "/spec/replicas", "value": 0],
+                            ["op": "replace", "path": "/spec/replicas", "value": 1]]
+        #expect(await api.patch("\(deploys)/race/scale", failed, "application/json-patch+json").status == 422)
+    }
+
     @Test func selectorsAndPagingOverHTTP() async {
         for i in 0..<5 { _ = await api.post(cms, configMap("c\(i)", labels: ["n": String(i % 2)])) }
         let odd = await api.get("\(cms)?labelSelector=n%3D1").json

@@ -17,6 +17,9 @@ final class WakeCluster: Sendable {
     private let task: Task<Void, Never>
     private let proxyTask: Task<Void, any Error>
     let log = WriteLog()
+    /// Deployment replicas as seen by a watch from the start: "ns/name" → (last, wakes 0 → n).
+    let history = ReplicaHistory()
+    private let historyTask: Task<Void, Never>
 
     static let apps = GroupVersionResource(group: "doze.dev", version: "v1alpha1", resource: "apps")
     static let crdPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -49,6 +52,11 @@ final class WakeCluster: Sendable {
         }
         self.store = store
         self.http = http
+        let watch = try store.openWatch(.deployments, WatchOptions(resourceVersion: store.resourceVersion))
+        let history = self.history
+        historyTask = Task {
+            for await e in watch.events { history.see(e.object) }
+        }
         let client = KubeClient(transport: URLSessionTransport(server: URL(string: "http://127.0.0.1:\(http.port)")!),
                                 options: ClientOptions(qps: 0))
         self.client = client
@@ -66,12 +74,29 @@ final class WakeCluster: Sendable {
         await proxy.store.waitUntilLoaded()
     }
 
+    /// Another proxy replica on the same cluster, running until `stop` of the returned task.
+    func secondProxy() async throws -> (ProxyService, Task<Void, any Error>) {
+        var o = ProxyOptions()
+        o.port = 0
+        o.adminPort = 0
+        o.loops = 1
+        o.replicaID = "test-proxy-2"
+        let proxy = try ProxyService(options: o, source: KubeRouteSource(client: client), scaler: KubeAppScaler(client: client))
+        let task = Task { try await proxy.run() }
+        await proxy.store.waitUntilLoaded()
+        return (proxy, task)
+    }
+
     func stop() async {
         proxyTask.cancel()
         _ = await proxyTask.result
         task.cancel()
         await task.value
+        historyTask.cancel()
     }
+
+    /// How many times the Deployment went from 0 replicas to more (what a wake is).
+    func wakes(_ namespace: String, _ name: String) -> Int { history.wakes(namespace + "/" + name) }
 
     /// Scale-subresource writes to one Deployment so far.
     func scaleWrites(_ namespace: String, _ name: String) -> Int {
@@ -201,4 +226,22 @@ func httpRequest(port: Int, _ method: String = "GET", _ path: String = "/", host
 
 final class WriteLog: Sendable {
     let lines = Mutex<[String]>([])
+}
+
+final class ReplicaHistory: Sendable {
+    private let state = Mutex<[String: (last: Int, wakes: Int)]>([:])
+
+    func see(_ deployment: JSON) {
+        guard let name = deployment[path: "metadata", "name"].string,
+              let replicas = deployment[path: "spec", "replicas"].int else { return }
+        let key = (deployment[path: "metadata", "namespace"].string ?? "") + "/" + name
+        state.withLock { s in
+            var entry = s[key] ?? (last: replicas, wakes: 0)
+            if entry.last == 0 && replicas > 0 { entry.wakes += 1 }
+            entry.last = replicas
+            s[key] = entry
+        }
+    }
+
+    func wakes(_ key: String) -> Int { state.withLock { $0[key]?.wakes ?? 0 } }
 }

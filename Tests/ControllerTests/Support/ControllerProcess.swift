@@ -1,0 +1,103 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+
+/// `doze controller` as a child process against a TestCluster, for tests that must kill a
+/// controller the hard way (SIGKILL: no Lease release, no graceful anything).
+final class ControllerProcess: Sendable {
+    static var dozeBinary: String {
+        if let env = ProcessInfo.processInfo.environment["DOZE_BINARY"] { return env }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/doze").path
+    }
+
+    let identity: String
+    private let pid: Int32
+    private let dir: URL
+    private let exited = ExitLatch()
+    private let process: UncheckedProcess
+
+    /// Starts `doze controller` with POD_NAME=identity (its Lease holder identity).
+    init(_ cluster: TestCluster, identity: String, leaseDuration: String) throws {
+        self.identity = identity
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("doze-ctl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let kubeconfig = dir.appendingPathComponent("kubeconfig")
+        try Self.kubeconfig(server: cluster.url.absoluteString).write(to: kubeconfig, atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.dozeBinary)
+        p.arguments = ["controller", "--kubeconfig", kubeconfig.path, "--metrics-port", "0",
+                       "--lease-namespace", "default", "--lease-duration", leaseDuration, "--workers", "2"]
+        p.environment = ProcessInfo.processInfo.environment.merging(["POD_NAME": identity]) { $1 }
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        let exited = self.exited
+        p.terminationHandler = { _ in exited.open() }
+        try p.run()
+        pid = p.processIdentifier
+        process = UncheckedProcess(p)
+    }
+
+    static func kubeconfig(server: String) -> String {
+        """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: test
+          cluster:
+            server: \(server)
+        contexts:
+        - name: test
+          context:
+            cluster: test
+            user: test
+        current-context: test
+        users:
+        - name: test
+          user: {}
+
+        """
+    }
+
+    /// Sends a signal (SIGKILL to crash it) and waits for the process to be gone.
+    func kill(_ signal: Int32 = SIGKILL) async {
+        if !exited.isOpen { _ = Glibc.kill(pid, signal) }
+        await exited.wait()
+        try? FileManager.default.removeItem(at: dir)
+    }
+}
+
+/// Process is thread-safe for what we use after launch (its pid); Foundation does not mark it Sendable.
+private final class UncheckedProcess: @unchecked Sendable {
+    let process: Process
+    init(_ p: Process) { process = p }
+}
+
+/// Opens once (the process exited); waiters resume then, or at once if already open.
+private final class ExitLatch: Sendable {
+    private let state = Mutex<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+    var isOpen: Bool { state.withLock { $0.done } }
+
+    func open() {
+        let waiters = state.withLock { s in
+            s.done = true
+            defer { s.waiters = [] }
+            return s.waiters
+        }
+        waiters.forEach { $0.resume() }
+    }
+
+    func wait() async {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let done = state.withLock { s -> Bool in
+                if !s.done { s.waiters.append(c) }
+                return s.done
+            }
+            if done { c.resume() }
+        }
+    }
+}
