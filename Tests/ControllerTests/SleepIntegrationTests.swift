@@ -135,4 +135,34 @@ import Testing
         #expect(s.replicas("auto") == 7)
         await s.stop()
     }
+
+    @Test func onlyTheLeaderSleepsAppsAndItsSuccessorCarriesOn() async throws {
+        let cluster = try await TestCluster()
+        let peer = try ProxyAdminPeer()
+        await cluster.registerProxyAdmin(ports: [peer.port])
+        await cluster.createNamespace("team")
+        let ref = ProxyDiscovery.ServiceRef(namespace: TestCluster.proxyAdmin.namespace, name: TestCluster.proxyAdmin.name)
+        let a = RunningController(cluster, identity: "a", lease: .seconds(2), proxyService: ref)
+        let b = RunningController(cluster, identity: "b", lease: .seconds(2), proxyService: ref)
+        #expect(await cluster.eventually { a.controller.isLeader || b.controller.isLeader })
+        let (leader, follower) = a.controller.isLeader ? (a, b) : (b, a)
+        #expect(await cluster.eventually { leader.controller.metrics.render().contains("doze_controller_proxy_replicas_answering 1") })
+        #expect(follower.controller.metrics.render().contains("doze_controller_proxy_replicas 0"), "a follower gathers nothing")
+        await leader.stop()
+        #expect(await cluster.eventually(timeout: 10) { follower.controller.isLeader })
+        // The successor puts an idle App to sleep: idleness counts from its term's start at the latest.
+        peer.set("team/late", lastActivity: .now - .seconds(60))
+        await cluster.createApp("late", namespace: "team", spec: SleepIntegrationTests.spec)
+        #expect(await cluster.eventually { cluster.get(.deployments, "team", "late")?[path: "spec", "replicas"] == 0 })
+        let woke = await cluster.wake("team", "late")
+        #expect(woke == 200, "\(cluster.get(.deployments, "team", "late") ?? .null)")
+        #expect(await cluster.eventually(timeout: 10) {
+            cluster.get(TestCluster.apps, "team", "late")?[path: "status", "state"] == "Idle"
+                && cluster.get(TestCluster.apps, "team", "late")?[path: "status", "wakeCount"] == 1
+        })
+        #expect(follower.controller.metrics.sleepAttempts("slept") == 1)
+        await follower.stop()
+        await peer.stop()
+        await cluster.stop()
+    }
 }

@@ -19,6 +19,8 @@ public final class SleepLoop: Sendable {
     private let admin: ProxyAdminClient
     private let planner: Mutex<SleepPlanner>
     private let collector = Mutex(ActivityCollector())
+    /// Lanes (see `lane`) with an action under way.
+    private let busy = Mutex<Set<String>>([])
     private let parsed = Mutex<[String: (version: String, app: App?)]>([:])
 
     init(client: KubeClient, stores: ControllerStores, proxies: Informer, events: EventRecorder, metrics: ControllerMetrics,
@@ -44,7 +46,8 @@ public final class SleepLoop: Sendable {
         planner.withLock { $0.observe(app: ObjectCache.key(of: d), replicas: replicas, now: now) }
     }
 
-    /// One term: runs until cancelled.
+    /// One term: runs until cancelled. Actions run beside the loop, at most one per App at a
+    /// time, so a slow API call for one App delays neither the gathers nor the other Apps.
     func run() async {
         await proxies.waitSynced()
         let start = clock.now()
@@ -53,15 +56,30 @@ public final class SleepLoop: Sendable {
         for d in stores.deployments.all {
             deploymentChanged(ObjectCache.Change(old: nil, new: d))
         }
-        while !Task.isCancelled {
-            let next = await tick()
-            let wait = max(next, clock.now() + .milliseconds(20))
-            do { try await clock.sleepUntil(wait) } catch { return }
+        await withDiscardingTaskGroup { group in
+            while !Task.isCancelled {
+                let (actions, next) = await tick()
+                for action in actions where busy.withLock({ $0.insert(Self.lane(action)).inserted }) {
+                    group.addTask {
+                        await self.perform(action)
+                        _ = self.busy.withLock { $0.remove(Self.lane(action)) }
+                    }
+                }
+                let wait = max(next, clock.now() + .milliseconds(20))
+                do { try await clock.sleepUntil(wait) } catch { break }
+            }
         }
+        busy.withLock { $0 = [] }
     }
 
-    /// Gather, plan, act; returns when to tick again.
-    func tick() async -> Duration {
+    /// Actions in one lane never overlap: those that change an App's replicas, and its status write.
+    static func lane(_ action: SleepAction) -> String {
+        if case .recordActivity = action { return "activity|\(action.app)" }
+        return "replicas|\(action.app)"
+    }
+
+    /// Gather and plan; returns the actions and when to tick again.
+    func tick() async -> (actions: [SleepAction], next: Duration) {
         let endpoints = ProxyDiscovery.adminURLs(proxies.cache.all)
         let reachable = await gather(endpoints)
         metrics.setProxies(discovered: endpoints.count, answering: reachable.count)
@@ -71,11 +89,7 @@ public final class SleepLoop: Sendable {
             return c.reports
         }
         let apps = awakeApps(now: now)
-        let (actions, next) = planner.withLock { $0.plan(apps: apps, reports: reports, reachable: reachable, now: now) }
-        await withTaskGroup(of: Void.self) { group in
-            for action in actions { group.addTask { await self.perform(action) } }
-        }
-        return next
+        return planner.withLock { $0.plan(apps: apps, reports: reports, reachable: reachable, now: now) }
     }
 
     /// Fetches every replica's report at once; returns the endpoints that answered.

@@ -35,6 +35,14 @@ public enum SleepAction: Sendable, Equatable {
     case scale(app: String, from: Int, to: Int)
     /// Write status.lastActivityTime (a controller-clock instant).
     case recordActivity(app: String, at: Duration)
+
+    /// The App the action is about.
+    public var app: String {
+        switch self {
+        case .sleep(let a): return a.app
+        case .scale(let app, _, _), .recordActivity(let app, _): return app
+        }
+    }
 }
 
 public struct SleepSettings: Sendable, Equatable {

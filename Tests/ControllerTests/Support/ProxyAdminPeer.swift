@@ -119,7 +119,9 @@ extension TestCluster {
     func wake(_ namespace: String, _ name: String, from: Int = 0, to: Int = 1) async -> Int {
         let patch: JSON = [["op": "test", "path": "/spec/replicas", "value": JSON(from)],
                            ["op": "replace", "path": "/spec/replicas", "value": JSON(to)]]
-        return await request("PATCH", "/apis/apps/v1/namespaces/\(namespace)/deployments/\(name)/scale", patch,
-                             contentType: "application/json-patch+json").status
+        let r = await request("PATCH", "/apis/apps/v1/namespaces/\(namespace)/deployments/\(name)/scale", patch,
+                              contentType: "application/json-patch+json")
+        if r.status != 200 { print("wake \(namespace)/\(name): \(r.status) \(r.json)") }
+        return r.status
     }
 }
