@@ -29,19 +29,32 @@ struct DevBootstrap {
         try await apply(DevManifests.proxyAdminSlice(replica: replica, adminPort: adminPort), as: .endpointSlice)
     }
 
-    /// Server-side applies every document of every file; returns the Apps as the server stored them.
-    func applyFiles(_ paths: [String]) async throws -> [JSON] {
-        var apps: [JSON] = []
+    /// Reads and parses every document of every file, before anything starts: a typo ends
+    /// `doze dev` at once instead of after the cluster came up.
+    static func load(_ paths: [String]) throws -> [DevObject] {
+        var objects: [DevObject] = []
         for path in paths {
-            guard let data = FileManager.default.contents(atPath: path) else { throw DevError("cannot read \(path)") }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                let hint = DevOptions.defaultFiles.contains(path) ? " (run doze dev from the repository's root, or name App files)" : ""
+                throw DevError("cannot read \(path)\(hint)")
+            }
             for (i, doc) in DevManifests.documents(String(decoding: data, as: UTF8.self)).enumerated() {
                 let object = try YAML.parse(doc, source: "\(path) (document \(i + 1))")
-                guard let resource = DevManifests.resource(of: object) else {
-                    throw DevError("\(path): cannot apply \(object["apiVersion"].string ?? "?") \(object["kind"].string ?? "?")")
+                guard let resource = DevManifests.resource(of: object), object[path: "metadata", "name"].string != nil else {
+                    throw DevError("\(path): cannot apply \(object["apiVersion"].string ?? "?") \(object["kind"].string ?? "?") (document \(i + 1))")
                 }
-                let stored = try await apply(object, as: resource)
-                if resource == .app { apps.append(stored) }
+                objects.append(DevObject(object: object, resource: resource))
             }
+        }
+        return objects
+    }
+
+    /// Server-side applies the objects in order; returns the Apps as the server stored them.
+    func apply(_ objects: [DevObject]) async throws -> [JSON] {
+        var apps: [JSON] = []
+        for o in objects {
+            let stored = try await apply(o.object, as: o.resource)
+            if o.resource == .app { apps.append(stored) }
         }
         return apps
     }
@@ -53,6 +66,12 @@ struct DevBootstrap {
         let api = client.dynamicApi(resource, namespace: namespace)
         return try await api.patch(name, .apply(object, fieldManager: Self.fieldManager, force: true)).json
     }
+}
+
+/// One document of an App file and the API resource it is applied as.
+struct DevObject {
+    let object: JSON
+    let resource: ResourceType
 }
 
 struct DevError: Error, CustomStringConvertible {

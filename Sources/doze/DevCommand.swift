@@ -18,9 +18,10 @@ enum DevCommand {
             return help ? 0 : 2
         } catch { return 2 }
         do {
+            let objects = try DevBootstrap.load(options.files)
             let parts = try DevParts(options)
             announce(parts)
-            return await ServiceRunner.run(parts.services(files: options.files))
+            return await ServiceRunner.run(parts.services(objects: objects))
         } catch let e as DevError {
             fail(e.description)
             return 1

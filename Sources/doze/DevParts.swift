@@ -66,7 +66,7 @@ struct DevParts {
     /// The cluster at once, stopped last; the controller and the proxy once the CRD is served
     /// (so neither starts with failing watches); the setup service prepares the cluster, applies the files,
     /// prints the URLs once every App is routed, then idles until the group stops.
-    func services(files: [String]) -> [any Service] {
+    func services(objects: [DevObject]) -> [any Service] {
         let (gate, controller, proxy) = (gate, controller, proxy)
         let controllerStopped = StartGate(), proxyStopped = StartGate()
         return [
@@ -84,18 +84,21 @@ struct DevParts {
                 try await proxy.run()
             },
             ClosureService(name: "setup") { [self] in
-                try await setUp(files: files)
+                try await setUp(objects: objects)
                 while !Task.isCancelled { try await Task.sleep(for: .seconds(86_400)) }
             },
         ]
     }
 
-    private func setUp(files: [String]) async throws {
+    private func setUp(objects: [DevObject]) async throws {
         let bootstrap = DevBootstrap(client: client)
         try await bootstrap.installCRD()
         try await bootstrap.registerProxy(replica: Self.replicaID, adminPort: proxy.adminPort)
         gate.open()
-        let apps = try await bootstrap.applyFiles(files)
+        // The proxy's first route load is not cancellable: let it finish before anything here
+        // can fail and stop the group.
+        while !proxy.store.isLoaded { try await Task.sleep(for: .milliseconds(10)) }
+        let apps = try await bootstrap.apply(objects)
         let late = try await waitUntilRouted(apps)
         DevCommand.printReady(apps: apps, notRouted: late, parts: self)
     }
