@@ -36,6 +36,32 @@ extension EndToEnd {
             #expect(await dev.stop() == 0)
         }
 
+        /// A file that cannot be read ends doze dev before it starts anything; an App the API
+        /// rejects ends it (cluster, controller and proxy stopped) with the API's reason.
+        @Test func badAppFilesEndDozeDevWithTheReason() async throws {
+            let dir = try TempDir.make("e2e-bad")
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let kc = dir.appendingPathComponent("kc").path
+            let missing = dir.appendingPathComponent("missing.yaml").path
+            let p = try PeerProcess(try DozeBinary.path(), ["dev", "--port", "0", "--kubeconfig", kc, missing])
+            #expect(await p.waitForExit(within: 30) == 1)
+            #expect(await Self.stderr(of: p, contains: "cannot read \(missing)"), "\(p.errorOutput)")
+            #expect(!FileManager.default.fileExists(atPath: kc), "nothing started")
+
+            let invalid = try TestApps.write("apiVersion: doze.dev/v1alpha1\nkind: App\nmetadata:\n  name: bad\nspec:\n  image: x\n  port: eighty\n",
+                                             as: "bad.yaml", in: dir)
+            let q = try PeerProcess(try DozeBinary.path(), ["dev", "--port", "0", "--kubeconfig", kc, invalid])
+            #expect(await q.waitForExit(within: 30) == 1)
+            #expect(await Self.stderr(of: q, contains: "spec.port"), "\(q.errorOutput)")
+        }
+
+        /// Standard error is read on its own handler and may trail the exit by a moment.
+        static func stderr(of p: PeerProcess, contains text: String) async -> Bool {
+            let deadline = ContinuousClock.now + .seconds(5)
+            while !p.errorOutput.contains(text), ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
+            return p.errorOutput.contains(text)
+        }
+
         @Test(arguments: ["--port", "--api-port"])
         func aPortInUseIsReportedWithItsFlag(flag: String) async throws {
             let taken = try ListeningSocket()
@@ -45,11 +71,7 @@ extension EndToEnd {
             args[args.firstIndex(of: flag)! + 1] = "\(taken.port)"
             let p = try PeerProcess(try DozeBinary.path(), args)
             #expect(await p.waitForExit(within: 30) == 1)
-            // Standard error is read on its own handler and may trail the exit by a moment.
-            let message = "port \(taken.port) is in use (\(flag))"
-            let deadline = ContinuousClock.now + .seconds(5)
-            while !p.errorOutput.contains(message), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
-            #expect(p.errorOutput.contains(message), "\(p.errorOutput)")
+            #expect(await Self.stderr(of: p, contains: "port \(taken.port) is in use (\(flag))"), "\(p.errorOutput)")
         }
     }
 }
