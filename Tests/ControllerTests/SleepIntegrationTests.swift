@@ -165,4 +165,28 @@ import Testing
         await peer.stop()
         await cluster.stop()
     }
+
+    @Test func anUnreachableProxyKeepsItsLastReport() async throws {
+        let cluster = try await TestCluster()
+        let idle = try ProxyAdminPeer(replica: "idle"), busy = try ProxyAdminPeer(replica: "busy")
+        await cluster.registerProxyAdmin(ports: [idle.port, busy.port])
+        await cluster.createNamespace("team")
+        let ref = ProxyDiscovery.ServiceRef(namespace: TestCluster.proxyAdmin.namespace, name: TestCluster.proxyAdmin.name)
+        let ctl = RunningController(cluster, proxyService: ref)
+        idle.set("team/kept", lastActivity: .now - .seconds(60))
+        busy.set("team/kept", inFlight: 1, lastActivity: .now - .seconds(60))
+        await cluster.createApp("kept", namespace: "team", spec: Self.spec)
+        #expect(await cluster.eventually { cluster.get(TestCluster.apps, "team", "kept")?[path: "status", "state"] == "Idle" })
+        #expect(await cluster.wake("team", "kept") == 200)
+        #expect(await cluster.eventually { ctl.controller.metrics.render().contains("doze_controller_proxy_replicas_answering 2") })
+        // The busy replica goes silent: its last word (a request in flight) still holds.
+        await busy.stop()
+        #expect(await cluster.eventually(timeout: 4) { cluster.get(.deployments, "team", "kept")?[path: "spec", "replicas"] == 0 } == false)
+        #expect(ctl.controller.metrics.render().contains("doze_controller_proxy_replicas 2"))
+        #expect(ctl.controller.metrics.render().contains("doze_controller_proxy_replicas_answering 1"))
+        #expect(idle.calls.isEmpty, "never fenced: the decision already says busy")
+        await ctl.stop()
+        await idle.stop()
+        await cluster.stop()
+    }
 }
