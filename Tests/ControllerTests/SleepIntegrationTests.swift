@@ -36,8 +36,8 @@ import Testing
         func replicas(_ name: String) -> Int? { cluster.get(.deployments, "team", name)?[path: "spec", "replicas"].int }
 
         /// Creates the App, waits until it is asleep, then wakes it as a proxy would.
-        func createAndWake(_ name: String) async {
-            await cluster.createApp(name, namespace: "team", spec: SleepIntegrationTests.spec)
+        func createAndWake(_ name: String, spec: JSON = SleepIntegrationTests.spec) async {
+            await cluster.createApp(name, namespace: "team", spec: spec)
             #expect(await cluster.eventually { app(name)?[path: "status", "state"] == "Idle" })
             #expect(await cluster.wake("team", name) == 200)
             #expect(await cluster.eventually { app(name)?[path: "status", "state"] == "Running" })
@@ -62,8 +62,11 @@ import Testing
         print("sleep latency (idle deadline → scaled to 0): \(latency)")
         #expect(latency >= .zero && latency <= .milliseconds(1500), "\(latency)")
         #expect(await s.cluster.eventually { s.app("web")?[path: "status", "state"] == "Idle" })
-        let recorded = try #require(s.app("web")?[path: "status", "lastActivityTime"].string.flatMap(KubeTime.parse))
-        #expect(abs(recorded.timeIntervalSince(lastWall)) <= 1.5, "\(recorded) vs \(lastWall)")
+        // Written after the scale-down (the reconciler's Idle may come first); whole seconds.
+        #expect(await s.cluster.eventually {
+            guard let t = s.app("web")?[path: "status", "lastActivityTime"].string.flatMap(KubeTime.parse) else { return false }
+            return abs(t.timeIntervalSince(lastWall)) <= 1.5
+        }, "\(s.app("web")?[path: "status", "lastActivityTime"] ?? .null) vs \(lastWall)")
         #expect(s.cluster.list(.events, "team").contains { $0["reason"] == "Sleeping" && $0[path: "involvedObject", "name"] == "web" })
         // Fenced, then unfenced as slept, in that order, around the scale-down.
         let calls = s.peer.calls.filter { $0.app == "team/web" }
@@ -188,5 +191,25 @@ import Testing
         await ctl.stop()
         await idle.stop()
         await cluster.stop()
+    }
+
+    @Test func aWakeBetweenTheDecisionAndTheScaleDownWins() async throws {
+        let s = try await Setup.start()
+        s.peer.set("team/race", lastActivity: .now - .seconds(60))
+        await s.createAndWake("race", spec: ["image": "nginx", "scaling": ["idleTimeout": "2s", "maxReplicas": 2]])
+        // While the App is fenced, someone scales it 1 → 2: the scale-down's `test` fails.
+        let cluster = s.cluster
+        s.peer.state.onFence.withLock { $0 = { app in
+            if app == "team/race" { await cluster.wake("team", "race", from: 1, to: 2) }
+        } }
+        #expect(await cluster.eventually(timeout: 10) {
+            s.peer.calls.contains { $0.app == "team/race" && $0.path == "/unfence" && $0.slept == false }
+        })
+        #expect(s.replicas("race") == 2, "the wake won")
+        #expect(s.ctl.controller.metrics.sleepAttempts("aborted") >= 1 && s.ctl.controller.metrics.sleepAttempts("slept") == 0)
+        // Without the race, the next attempt (after its backoff) puts it to sleep from 2.
+        s.peer.state.onFence.withLock { $0 = nil }
+        #expect(await cluster.eventually(timeout: 10) { s.replicas("race") == 0 })
+        await s.stop()
     }
 }
