@@ -158,8 +158,9 @@ public final class SleepLoop: Sendable {
         while true {
             switch step {
             case .fence(let endpoints, let ttl):
+                let sentAt = clock.now()
                 let answers = await fence(endpoints, app: attempt.app, ttl: ttl)
-                step = attempt.fenced(answers, now: clock.now())
+                step = attempt.fenced(answers, sentAt: sentAt, now: clock.now())
             case .scaleToZero(let from):
                 let ok = (try? await scale(attempt.app, from: from, to: 0)) != nil
                 step = attempt.scaled(ok)
