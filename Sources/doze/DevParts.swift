@@ -18,10 +18,10 @@ struct DevParts {
 
     init(_ o: DevOptions) throws {
         let runtime: PodRuntimeMode = o.podRuntime == .simulated ? .simulated(readyAfter: .milliseconds(500)) : .process
-        // A /16 of loopback of its own, so two `doze dev` (or a test cluster) never hand out the
-        // same pod IP: a pod that cannot bind its address would crash-loop.
-        let b = Int.random(in: 64...127)
-        let pool = PodIPPool(first: "127.\(b).0.1", last: "127.\(b).255.254")
+        // A random /24 of loopback, so two `doze dev` (or test clusters) on one machine almost
+        // never hand out the same pod IP: one pod would answer for the other's, or crash-loop.
+        let b = Int.random(in: 64...191), c = Int.random(in: 0...255)
+        let pool = PodIPPool(first: "127.\(b).\(c).1", last: "127.\(b).\(c).254")
         do { cluster = try LocalClusterServer(port: o.apiPort, podRuntime: runtime, podIPs: pool) } catch {
             throw DevCommand.listenError(error, port: o.apiPort, flag: "--api-port")
         }

@@ -86,6 +86,7 @@ extension EndToEnd {
                     return await group.reduce(into: [String]()) { $0 += $1 }
                 }
             }
+            defer { stop.set() }  // also when something below throws
             try await Task.sleep(for: .milliseconds(300))
             _ = try await dev.kubectl(["scale", "deployment/outside", "--replicas=0"])
             let firstPid = try #require(WakeTests.pids(app.pidFile).first)

@@ -53,6 +53,16 @@ final class DevSession: @unchecked Sendable {
             (process, dir, kubeconfig, proxyPort, adminPort, apiPort, client, urls)
     }
 
+    /// A test that threw before `stop()` must not leave doze dev and its pods running: SIGTERM
+    /// (doze dev then stops its pod processes), SIGKILL only if it has not exited within 10 s.
+    deinit {
+        guard process.process.isRunning else { return }
+        process.signal(SIGTERM)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while process.process.isRunning, ContinuousClock.now < deadline { usleep(10_000) }
+        try? FileManager.default.removeItem(at: dir)
+    }
+
     /// SIGTERM, as Ctrl-C would; returns the exit status (nil: it did not stop within 30 s, then killed).
     @discardableResult
     func stop() async -> Int32? {
