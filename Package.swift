@@ -42,5 +42,7 @@ let package = Package(
                     linkerSettings: exportCurlHook),
         .testTarget(name: "ControllerTests", dependencies: ["Controller", "KubeClient", "DozeJSON", "LocalCluster", "HTTPCore"],
                     resources: [.copy("Golden")], linkerSettings: exportCurlHook),
+        // `doze dev` as a subprocess (the built `doze` binary), pods as local processes.
+        .testTarget(name: "EndToEndTests", dependencies: ["KubeClient", "DozeJSON"], linkerSettings: exportCurlHook),
     ]
 )

@@ -16,13 +16,15 @@ enum ControllerCommand {
         var leaseNamespace: String?
         var leaseDuration = Duration.seconds(15)
         var baseURL = "http://localhost:8080"
-        var proxyService: String?
+        var proxyService: ProxyDiscovery.ServiceRef?
+        var sleepInterval = Duration.seconds(1)
     }
 
     static let usage = """
         usage: doze controller [--kubeconfig PATH] [--context NAME] [--namespace NS]... [--metrics-port PORT]
                                [--workers N] [--lease-namespace NS] [--lease-duration 15s] [--base-url URL]
-                               [--proxy-service NS/NAME]
+                               [--proxy-service NS/NAME] [--sleep-interval 1s]
+        --proxy-service: the proxy admin Service; without it no App is put to sleep.
         """
 
     static func parse(_ args: [String]) throws -> Flags {
@@ -51,7 +53,18 @@ enum ControllerCommand {
                 }
                 f.leaseDuration = .milliseconds(d.milliseconds)
             case "--base-url": f.baseURL = try value(name, inline)
-            case "--proxy-service": f.proxyService = try value(name, inline)
+            case "--proxy-service":
+                let text = try value(name, inline)
+                guard let ref = ProxyDiscovery.ServiceRef(parsing: text) else {
+                    throw FlagError(message: "--proxy-service: \(text) is not NAMESPACE/NAME")
+                }
+                f.proxyService = ref
+            case "--sleep-interval":
+                let text = try value(name, inline)
+                guard let d = AppDuration(parsing: text), d.milliseconds >= 50, d.milliseconds <= 10_000 else {
+                    throw FlagError(message: "--sleep-interval: \(text) is not a duration between 50ms and 10s")
+                }
+                f.sleepInterval = .milliseconds(d.milliseconds)
             case "-h", "--help": throw FlagError(message: usage)
             default: throw FlagError(message: "unknown flag \(name)\n\(usage)")
             }
@@ -75,15 +88,18 @@ enum ControllerCommand {
             let lease = flags.leaseDuration
             let election = LeaderElectionConfig(identity: identity, leaseDuration: lease,
                                                 renewDeadline: lease * 2 / 3, retryPeriod: lease * 2 / 15)
+            var sleep = SleepSettings()
+            sleep.interval = flags.sleepInterval
             let options = ControllerOptions(
                 namespaces: flags.namespaces.isEmpty ? nil : flags.namespaces, workers: flags.workers,
                 leaseNamespace: flags.leaseNamespace ?? client.defaultNamespace, election: election,
-                render: RenderContext(baseURL: flags.baseURL))
+                render: RenderContext(baseURL: flags.baseURL), proxyService: flags.proxyService, sleep: sleep)
             let controller = AppController(client: client, options: options)
             let server = try HTTPServer(host: "0.0.0.0", port: flags.metricsPort, loops: 1) { req in
                 MetricsEndpoint.handle(req, controller)
             }
-            ServiceRunner.log("controller \(identity): metrics on :\(server.port), lease \(options.leaseNamespace)/\(options.leaseName)")
+            ServiceRunner.log("controller \(identity): metrics on :\(server.port), lease \(options.leaseNamespace)/\(options.leaseName), "
+                + (flags.proxyService.map { "proxies from \($0)" } ?? "no --proxy-service: Apps never sleep"))
             return await ServiceRunner.run([
                 ClosureService(name: "controller") { await controller.run() },
                 ClosureService(name: "metrics") { try await server.run() },

@@ -14,6 +14,7 @@ enum DozeCommand {
         case "kubeconfig": await KubeconfigCommand.run(args)
         case "cluster": exit(await ClusterCommand.run(args))
         case "proxy": exit(await ProxyCommand.run(args))
+        case "dev": exit(await DevCommand.run(args))
         default:
             FileHandle.standardError.write(Data("doze: unknown command '\(sub)'\n\n\(usage)\n".utf8))
             exit(2)
@@ -24,6 +25,7 @@ enum DozeCommand {
         usage: doze <command> [options]
 
         commands:
+          dev                     run cluster, controller, proxy and example app locally (doze dev --help)
           version                 print the version
           controller              run the App controller (doze controller --help)
           cluster                 run the local in-memory Kubernetes cluster

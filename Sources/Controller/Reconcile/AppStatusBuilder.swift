@@ -34,7 +34,7 @@ public struct Transition: Sendable, Equatable {
 public enum AppStatusBuilder {
     public static let dependents = ["SpecValid", "RouteAdmitted", "ResourcesReady"]
     /// The status members the controller writes (lastActivityTime belongs to the sleep logic).
-    public static let ownedFields = ["observedGeneration", "url", "state", "replicas", "readyReplicas", "conditions"]
+    public static let ownedFields = ["observedGeneration", "url", "state", "replicas", "readyReplicas", "conditions", "wakeCount"]
 
     public static func build(app: JSON, observation o: AppObservation, now: String) -> (status: JSON, events: [Transition]) {
         let old = app["status"]
@@ -70,6 +70,9 @@ public enum AppStatusBuilder {
             status["url"] = .string(url)
             status["state"] = .string(ready > 0 ? "Running" : specReplicas == 0 ? "Idle" : "Waking")
         }
+        // A wake: replicas above zero on an App last recorded asleep (whoever scaled it up).
+        let wakes = (old["wakeCount"].int ?? 0) + (old["state"] == "Idle" && specReplicas > 0 && status["state"] != "Failed" ? 1 : 0)
+        if wakes > 0 || !old["wakeCount"].isNull { status["wakeCount"] = JSON(wakes) }
         status["conditions"] = set.json
         return (status, transitions(old: old, new: status))
     }
@@ -109,6 +112,9 @@ public enum AppStatusBuilder {
             if b?.status != .false || b?.message != a.message || b?.reason != a.reason {
                 out.append(Transition(type: "Warning", reason: a.reason, message: a.message))
             }
+        }
+        if (new["wakeCount"].int ?? 0) > (old["wakeCount"].int ?? 0) {
+            out.append(Transition(type: "Normal", reason: "Woken", message: "scaled up from zero"))
         }
         let state = new["state"].string ?? ""
         if state != old["state"].string, state != "Failed" {

@@ -10,12 +10,21 @@ public struct ControllerStores: Sendable {
     public var deployments: KindStore
     public var services: KindStore
     public var claims: KindStore
+    /// HorizontalPodAutoscalers (any name): the Deployments they target keep their replicas.
+    public var autoscalers: KindStore?
 
-    public init(apps: KindStore, deployments: KindStore, services: KindStore, claims: KindStore) {
+    public init(apps: KindStore, deployments: KindStore, services: KindStore, claims: KindStore, autoscalers: KindStore? = nil) {
         self.apps = apps
         self.deployments = deployments
         self.services = services
         self.claims = claims
+        self.autoscalers = autoscalers
+    }
+
+    /// Whether an HPA scales this App's Deployment (`namespace/name`).
+    func isAutoscaled(_ key: String) -> Bool {
+        guard let autoscalers else { return false }
+        return autoscalers.all.contains { AutoscalerIndex.target(of: $0) == key }
     }
 
     func store(for kind: String) -> KindStore? {
@@ -65,7 +74,8 @@ public final class Reconciler: Sendable {
         var desired = 0
         do {
             let app = try Controller.App(parsing: object)
-            desired = Self.desiredReplicas(app.spec.scaling, live: deployment?[path: "spec", "replicas"].int)
+            desired = Self.desiredReplicas(app.spec.scaling, live: deployment?[path: "spec", "replicas"].int,
+                                           autoscaled: stores.isAutoscaled(key))
             if let other = routes.holder(ofRouteOf: key) {
                 verdict = .routeConflict(other)
             } else {
@@ -81,10 +91,11 @@ public final class Reconciler: Sendable {
 
     /// The replicas to render. The live count wins when there is a Deployment (the proxy's wake
     /// and the sleep logic set it through the scale subresource), kept within min and max; a
-    /// new App starts asleep when it may sleep.
-    public static func desiredReplicas(_ s: Scaling, live: Int?) -> Int {
+    /// new App starts asleep when it may sleep. Above zero, an HPA's count is kept as it is.
+    public static func desiredReplicas(_ s: Scaling, live: Int?, autoscaled: Bool = false) -> Int {
         guard let live else { return s.scaleToZero ? 0 : s.minReplicas }
         if live == 0 && s.scaleToZero { return 0 }
+        if autoscaled && live > 0 { return live }
         return min(max(live, s.minReplicas, 1), max(s.maxReplicas, s.minReplicas, 1))
     }
 

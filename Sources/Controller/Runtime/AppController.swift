@@ -14,10 +14,17 @@ public struct ControllerOptions: Sendable {
     public var render: RenderContext
     /// How long each watch runs before the server ends it and the watcher resumes.
     public var watchTimeoutSeconds: Int
+    /// The proxy admin Service (`--proxy-service`): with it, the leader puts idle Apps to sleep
+    /// and scales awake ones by concurrency; without it, nothing sleeps.
+    public var proxyService: ProxyDiscovery.ServiceRef?
+    public var sleep: SleepSettings
 
     public init(namespaces: [String]? = nil, workers: Int = 4, leaseNamespace: String = "default",
                 leaseName: String = "doze-controller", election: LeaderElectionConfig,
-                render: RenderContext = RenderContext(baseURL: "http://localhost:8080"), watchTimeoutSeconds: Int = 290) {
+                render: RenderContext = RenderContext(baseURL: "http://localhost:8080"), watchTimeoutSeconds: Int = 290,
+                proxyService: ProxyDiscovery.ServiceRef? = nil, sleep: SleepSettings = SleepSettings()) {
+        self.proxyService = proxyService
+        self.sleep = sleep
         self.namespaces = namespaces
         self.workers = workers
         self.leaseNamespace = leaseNamespace
@@ -37,6 +44,8 @@ public final class AppController: Sendable {
     public let metrics: ControllerMetrics
     public let stores: ControllerStores
     public let reconciler: Reconciler
+    /// The leader's sleep service; nil without `proxyService`.
+    public let sleeper: SleepLoop?
     private let options: ControllerOptions
     private let routes = RouteIndex()
     private let election: LeaseElection
@@ -69,14 +78,35 @@ public final class AppController: Sendable {
             guard let obj = change.new ?? change.old, let owner = Self.owningApp(of: obj) else { return }
             box.value?.enqueue([owner])
         }
+        let deploymentChanged: @Sendable (ObjectCache.Change) -> Void = { change in
+            box.value?.sleeper?.deploymentChanged(change)
+            childChanged(change)
+        }
+        // An HPA's target is the App of the same name (the Deployment carries the App's name).
+        let autoscalerChanged: @Sendable (ObjectCache.Change) -> Void = { change in
+            let keys = [change.old, change.new].compactMap { $0.flatMap(AutoscalerIndex.target(of:)) }
+            box.value?.enqueue(keys)
+        }
         stores = ControllerStores(
             apps: informers(.app, selector: nil, onChange: appChanged),
-            deployments: informers(.deployment, selector: Self.managedBySelector, onChange: childChanged),
+            deployments: informers(.deployment, selector: Self.managedBySelector, onChange: deploymentChanged),
             services: informers(.service, selector: Self.managedBySelector, onChange: childChanged),
-            claims: informers(.persistentVolumeClaim, selector: Self.managedBySelector, onChange: childChanged))
+            claims: informers(.persistentVolumeClaim, selector: Self.managedBySelector, onChange: childChanged),
+            autoscalers: informers(AutoscalerIndex.resource, selector: nil, onChange: autoscalerChanged))
         let identity = options.election.identity
+        let events = EventRecorder(client: client, instance: identity)
         reconciler = Reconciler(client: client, stores: stores, routes: routes, context: options.render,
-                                events: EventRecorder(client: client, instance: identity), metrics: metrics)
+                                events: events, metrics: metrics)
+        if let proxy = options.proxyService {
+            let slices = Informer(name: "proxy-endpointslices", api: client.dynamicApi(.endpointSlice, namespace: proxy.namespace),
+                                  config: WatcherConfig(labelSelector: proxy.sliceSelector, timeoutSeconds: options.watchTimeoutSeconds,
+                                                        onError: { _ in metrics.watchError() }),
+                                  onChange: { _ in })
+            sleeper = SleepLoop(client: client, stores: stores, proxies: slices, events: events, metrics: metrics, settings: options.sleep,
+                                clock: clock)
+        } else {
+            sleeper = nil
+        }
         election = LeaseElection(client: client, namespace: options.leaseNamespace, name: options.leaseName,
                                  config: options.election, clock: clock)
         box.value = self
@@ -93,6 +123,7 @@ public final class AppController: Sendable {
 
     private var allInformers: [Informer] {
         stores.apps.informers + stores.deployments.informers + stores.services.informers + stores.claims.informers
+            + (stores.autoscalers?.informers ?? [])
     }
 
     /// Every cache has its first complete list (what /readyz reports).
@@ -103,6 +134,7 @@ public final class AppController: Sendable {
     public func run() async {
         await withTaskGroup(of: Void.self) { group in
             for informer in allInformers { group.addTask { await informer.run() } }
+            if let sleeper { group.addTask { await sleeper.proxies.run() } }
             group.addTask {
                 await self.election.run { leading in await self.setLeading(leading) }
             }
@@ -138,6 +170,13 @@ public final class AppController: Sendable {
         for informer in allInformers { await informer.waitSynced() }
         if Task.isCancelled { return }
         for app in stores.apps.all { await q.add(ObjectCache.key(of: app)) }
+        await withTaskGroup(of: Void.self) { group in
+            if let sleeper { group.addTask { await sleeper.run() } }
+            group.addTask { await self.work(q) }
+        }
+    }
+
+    private func work(_ q: WorkQueue<String>) async {
         let metrics = self.metrics, reconciler = self.reconciler
         await q.runWorkers(options.workers) { key in
             let start = ContinuousClock.now

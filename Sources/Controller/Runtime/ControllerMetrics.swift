@@ -15,6 +15,8 @@ public final class ControllerMetrics: Sendable {
         var durationCount = 0
         var leader = false
         var queueDepth = 0
+        var sleeps: [String: Int] = [:]
+        var proxies = (discovered: 0, answering: 0)
     }
 
     private let state = Mutex(State())
@@ -36,6 +38,11 @@ public final class ControllerMetrics: Sendable {
     public func watchError() { state.withLock { $0.watchErrors += 1 } }
     public func setLeader(_ leading: Bool) { state.withLock { $0.leader = leading } }
     public func setQueueDepth(_ depth: Int) { state.withLock { $0.queueDepth = depth } }
+    /// One sleep attempt ended: `slept` or `aborted`.
+    public func sleepAttempt(_ result: String) { state.withLock { $0.sleeps[result, default: 0] += 1 } }
+    /// Proxy replicas found in the admin Service's EndpointSlices, and how many answered /activity.
+    public func setProxies(discovered: Int, answering: Int) { state.withLock { $0.proxies = (discovered, answering) } }
+    public func sleepAttempts(_ result: String) -> Int { state.withLock { $0.sleeps[result] ?? 0 } }
 
     public var isLeader: Bool { state.withLock { $0.leader } }
     public var totalWrites: Int { state.withLock { $0.writes.values.reduce(0, +) } }
@@ -71,6 +78,16 @@ public final class ControllerMetrics: Sendable {
             # HELP doze_controller_leader 1 while this instance holds the leader Lease.
             # TYPE doze_controller_leader gauge
             doze_controller_leader \(s.leader ? 1 : 0)
+            # HELP doze_controller_sleep_attempts_total Attempts to put an idle App to sleep, by result (aborted: a request came in or a proxy did not answer the fence).
+            # TYPE doze_controller_sleep_attempts_total counter
+            doze_controller_sleep_attempts_total{result="slept"} \(s.sleeps["slept"] ?? 0)
+            doze_controller_sleep_attempts_total{result="aborted"} \(s.sleeps["aborted"] ?? 0)
+            # HELP doze_controller_proxy_replicas Proxy replicas in the admin Service's EndpointSlices.
+            # TYPE doze_controller_proxy_replicas gauge
+            doze_controller_proxy_replicas \(s.proxies.discovered)
+            # HELP doze_controller_proxy_replicas_answering Proxy replicas that answered the last /activity gather.
+            # TYPE doze_controller_proxy_replicas_answering gauge
+            doze_controller_proxy_replicas_answering \(s.proxies.answering)
             # HELP doze_controller_reconcile_duration_seconds Time spent in one reconcile.
             # TYPE doze_controller_reconcile_duration_seconds histogram
 

@@ -129,6 +129,9 @@ final class Forwarding {
         if options.retryStalePooledConnection && conn.isReused && !retried && bodyBytesForwarded == 0 && !conn.responseStarted
             && !error.isTimeout {
             retried = true
+            // Nothing reached an upstream that processes requests: if the fresh connect fails,
+            // the caller may treat the request as never sent (a proxy then retries it safely).
+            requestSent = false
             exchange.pauseBody()
             pool.connect(address) { [self] result in connected(result) }
             return

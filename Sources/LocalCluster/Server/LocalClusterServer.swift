@@ -12,14 +12,15 @@ public final class LocalClusterServer: Sendable {
     public let workloads: LocalWorkloads?
     let http: HTTPServer
 
-    /// Binds at once, so `port` is known before `run()` (pass 0 for any free port).
+    /// Binds at once, so `port` is known before `run()` (pass 0 for any free port). `podIPs`:
+    /// where pod IPs come from (two clusters on one machine need different ranges).
     public init(host: String = "127.0.0.1", port: Int = 0, store: ObjectStore = ObjectStore(),
-                podRuntime: PodRuntimeMode? = .process) throws {
+                podRuntime: PodRuntimeMode? = .process, podIPs: PodIPPool = PodIPPool()) throws {
         self.store = store
         self.host = host
         let api = APIServer(store: store)
         self.api = api
-        workloads = podRuntime.map { LocalWorkloads(store: store, runtime: $0) }
+        workloads = podRuntime.map { LocalWorkloads(store: store, runtime: $0, ipPool: podIPs) }
         api.setLogSource(workloads)
         if podRuntime != nil { Self.registerNode(in: store) }
         // DOZE_CLUSTER_LOG=1 prints one line per request, to see what clients send.

@@ -5,6 +5,7 @@ public enum BuiltinResources {
     public static let all: [ResourceType] = [
         namespaces, nodes, pods, services, secrets, configMaps, persistentVolumeClaims, coreEvents, serviceAccounts,
         deployments, replicaSets, endpointSlices, leases, events, customResourceDefinitions,
+        horizontalPodAutoscalers,
     ]
 
     static var namespaces: ResourceType {
@@ -123,6 +124,18 @@ public enum BuiltinResources {
     static var endpointSlices: ResourceType {
         ResourceType(group: "discovery.k8s.io", version: "v1", resource: "endpointslices", singular: "endpointslice",
                      kind: "EndpointSlice", namespaced: true)
+    }
+
+    /// Stored only: no autoscaler runs here. Served so that controllers which respect an HPA
+    /// (Doze's leaves replicas above zero to it) can list and watch them.
+    static var horizontalPodAutoscalers: ResourceType {
+        var t = ResourceType(group: "autoscaling", version: "v2", resource: "horizontalpodautoscalers",
+                             singular: "horizontalpodautoscaler", kind: "HorizontalPodAutoscaler", namespaced: true)
+        t.shortNames = ["hpa"]
+        t.categories = ["all"]
+        t.hasStatusSubresource = true
+        t.initialStatus = ["currentReplicas": 0, "desiredReplicas": 0]
+        return t
     }
 
     static var leases: ResourceType {

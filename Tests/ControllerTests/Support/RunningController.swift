@@ -10,13 +10,14 @@ final class RunningController: Sendable {
     private let task: Task<Void, Never>
 
     init(_ cluster: TestCluster, identity: String = "test", lease: Duration = .seconds(3), namespaces: [String]? = nil,
-         watchTimeoutSeconds: Int = 60) {
+         watchTimeoutSeconds: Int = 60, proxyService: ProxyDiscovery.ServiceRef? = nil) {
         client = KubeClient(transport: URLSessionTransport(server: cluster.url), options: ClientOptions(qps: 0))
         let election = LeaderElectionConfig(identity: identity, leaseDuration: lease, renewDeadline: lease * 2 / 3,
                                             retryPeriod: .milliseconds(200))
         controller = AppController(client: client, options: ControllerOptions(
             namespaces: namespaces, workers: 2, leaseNamespace: "default", election: election,
-            render: RenderContext(baseURL: "http://apps.test:8080"), watchTimeoutSeconds: watchTimeoutSeconds))
+            render: RenderContext(baseURL: "http://apps.test:8080"), watchTimeoutSeconds: watchTimeoutSeconds,
+            proxyService: proxyService))
         let c = controller
         task = Task { await c.run() }
     }
