@@ -36,8 +36,8 @@ import Testing
         func replicas(_ name: String) -> Int? { cluster.get(.deployments, "team", name)?[path: "spec", "replicas"].int }
 
         /// Creates the App, waits until it is asleep, then wakes it as a proxy would.
-        func createAndWake(_ name: String) async {
-            await cluster.createApp(name, namespace: "team", spec: SleepIntegrationTests.spec)
+        func createAndWake(_ name: String, spec: JSON = SleepIntegrationTests.spec) async {
+            await cluster.createApp(name, namespace: "team", spec: spec)
             #expect(await cluster.eventually { app(name)?[path: "status", "state"] == "Idle" })
             #expect(await cluster.wake("team", name) == 200)
             #expect(await cluster.eventually { app(name)?[path: "status", "state"] == "Running" })
@@ -62,8 +62,11 @@ import Testing
         print("sleep latency (idle deadline → scaled to 0): \(latency)")
         #expect(latency >= .zero && latency <= .milliseconds(1500), "\(latency)")
         #expect(await s.cluster.eventually { s.app("web")?[path: "status", "state"] == "Idle" })
-        let recorded = try #require(s.app("web")?[path: "status", "lastActivityTime"].string.flatMap(KubeTime.parse))
-        #expect(abs(recorded.timeIntervalSince(lastWall)) <= 1.5, "\(recorded) vs \(lastWall)")
+        // Written after the scale-down (the reconciler's Idle may come first); whole seconds.
+        #expect(await s.cluster.eventually {
+            guard let t = s.app("web")?[path: "status", "lastActivityTime"].string.flatMap(KubeTime.parse) else { return false }
+            return abs(t.timeIntervalSince(lastWall)) <= 1.5
+        }, "\(s.app("web")?[path: "status", "lastActivityTime"] ?? .null) vs \(lastWall)")
         #expect(s.cluster.list(.events, "team").contains { $0["reason"] == "Sleeping" && $0[path: "involvedObject", "name"] == "web" })
         // Fenced, then unfenced as slept, in that order, around the scale-down.
         let calls = s.peer.calls.filter { $0.app == "team/web" }
@@ -164,5 +167,49 @@ import Testing
         await follower.stop()
         await peer.stop()
         await cluster.stop()
+    }
+
+    @Test func anUnreachableProxyKeepsItsLastReport() async throws {
+        let cluster = try await TestCluster()
+        let idle = try ProxyAdminPeer(replica: "idle"), busy = try ProxyAdminPeer(replica: "busy")
+        await cluster.registerProxyAdmin(ports: [idle.port, busy.port])
+        await cluster.createNamespace("team")
+        let ref = ProxyDiscovery.ServiceRef(namespace: TestCluster.proxyAdmin.namespace, name: TestCluster.proxyAdmin.name)
+        let ctl = RunningController(cluster, proxyService: ref)
+        idle.set("team/kept", lastActivity: .now - .seconds(60))
+        busy.set("team/kept", inFlight: 1, lastActivity: .now - .seconds(60))
+        await cluster.createApp("kept", namespace: "team", spec: Self.spec)
+        #expect(await cluster.eventually { cluster.get(TestCluster.apps, "team", "kept")?[path: "status", "state"] == "Idle" })
+        #expect(await cluster.wake("team", "kept") == 200)
+        #expect(await cluster.eventually { ctl.controller.metrics.render().contains("doze_controller_proxy_replicas_answering 2") })
+        // The busy replica goes silent: its last word (a request in flight) still holds.
+        await busy.stop()
+        #expect(await cluster.eventually(timeout: 4) { cluster.get(.deployments, "team", "kept")?[path: "spec", "replicas"] == 0 } == false)
+        #expect(ctl.controller.metrics.render().contains("doze_controller_proxy_replicas 2"))
+        #expect(ctl.controller.metrics.render().contains("doze_controller_proxy_replicas_answering 1"))
+        #expect(idle.calls.isEmpty, "never fenced: the decision already says busy")
+        await ctl.stop()
+        await idle.stop()
+        await cluster.stop()
+    }
+
+    @Test func aWakeBetweenTheDecisionAndTheScaleDownWins() async throws {
+        let s = try await Setup.start()
+        s.peer.set("team/race", lastActivity: .now - .seconds(60))
+        await s.createAndWake("race", spec: ["image": "nginx", "scaling": ["idleTimeout": "2s", "maxReplicas": 2]])
+        // While the App is fenced, someone scales it 1 → 2: the scale-down's `test` fails.
+        let cluster = s.cluster
+        s.peer.state.onFence.withLock { $0 = { app in
+            if app == "team/race" { await cluster.wake("team", "race", from: 1, to: 2) }
+        } }
+        #expect(await cluster.eventually(timeout: 10) {
+            s.peer.calls.contains { $0.app == "team/race" && $0.path == "/unfence" && $0.slept == false }
+        })
+        #expect(s.replicas("race") == 2, "the wake won")
+        #expect(s.ctl.controller.metrics.sleepAttempts("aborted") >= 1 && s.ctl.controller.metrics.sleepAttempts("slept") == 0)
+        // Without the race, the next attempt (after its backoff) puts it to sleep from 2.
+        s.peer.state.onFence.withLock { $0 = nil }
+        #expect(await cluster.eventually(timeout: 10) { s.replicas("race") == 0 })
+        await s.stop()
     }
 }

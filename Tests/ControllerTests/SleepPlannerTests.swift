@@ -75,6 +75,13 @@ import Testing
         var ended = base
         #expect(ended.fenced(["a": AppActivity(idle: .seconds(65)), "b": AppActivity(idle: .milliseconds(20))],
                              now: .seconds(100)) == .unfence(endpoints: ["a", "b"], slept: false))
+        // Answers that took more than half the fence's TTL: too little of it left for the scale-down.
+        var slow = base
+        #expect(slow.fenced(["a": AppActivity(idle: .seconds(71)), "b": AppActivity(idle: .seconds(71))],
+                            sentAt: .seconds(100), now: .seconds(106)) == .unfence(endpoints: ["a", "b"], slept: false))
+        var quick = base
+        #expect(quick.fenced(["a": AppActivity(idle: .seconds(65)), "b": AppActivity(idle: .seconds(65))],
+                             sentAt: .seconds(100), now: .milliseconds(100_040)) == .scaleToZero(from: 1))
         // A replica that does not answer may be serving unfenced.
         var silent = base
         #expect(silent.fenced(["a": AppActivity(idle: .seconds(65)), "b": AppActivity?.none],

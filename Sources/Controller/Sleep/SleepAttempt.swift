@@ -50,7 +50,10 @@ public struct SleepAttempt: Sendable, Equatable {
 
     /// The fence answers, by endpoint (nil: that replica did not answer, so it may be serving the
     /// App unfenced). Sleep only if every replica answered and the decision still says sleep.
-    public mutating func fenced(_ answers: [String: AppActivity?], now: Duration) -> Step {
+    /// `sentAt`: when the fences were sent; answers slower than half the TTL leave too little of
+    /// the fence for the scale-down, which must land while new requests are still held.
+    public mutating func fenced(_ answers: [String: AppActivity?], sentAt: Duration? = nil, now: Duration) -> Step {
+        if let sentAt, now - sentAt > fenceTTL / 2 { return abort("the fence answers took \(now - sentAt)") }
         var fresh: [ReplicaReport] = []
         for endpoint in endpoints {
             guard let answer = answers[endpoint], let activity = answer else {

@@ -158,12 +158,14 @@ public final class SleepLoop: Sendable {
         while true {
             switch step {
             case .fence(let endpoints, let ttl):
+                let sentAt = clock.now()
                 let answers = await fence(endpoints, app: attempt.app, ttl: ttl)
-                step = attempt.fenced(answers, now: clock.now())
+                step = attempt.fenced(answers, sentAt: sentAt, now: clock.now())
             case .scaleToZero(let from):
                 let ok = (try? await scale(attempt.app, from: from, to: 0)) != nil
                 step = attempt.scaled(ok)
             case .unfence(let endpoints, let slept):
+                metrics.sleepAttempt(slept ? "slept" : "aborted")
                 let app = attempt.app
                 await withTaskGroup(of: Void.self) { group in
                     for e in endpoints { group.addTask { try? await self.admin.unfence(e, app: app, slept: slept) } }
@@ -187,12 +189,7 @@ public final class SleepLoop: Sendable {
     /// Deployment shows 0).
     private func finish(_ attempt: SleepAttempt) async {
         planner.withLock { $0.finished(attempt, now: clock.now()) }
-        guard case .slept(let last) = attempt.outcome else {
-            metrics.sleepAttempt("aborted")
-            return
-        }
-        metrics.sleepAttempt("slept")
-        guard let object = stores.apps.get(attempt.app) else { return }
+        guard case .slept(let last) = attempt.outcome, let object = stores.apps.get(attempt.app) else { return }
         metrics.wrote("Event")
         let idle = AppDuration(milliseconds: Int64(attempt.policy.idleTimeout / .milliseconds(1)))
         try? await events.record(about: object, type: "Normal", reason: "Sleeping",

@@ -28,8 +28,22 @@ enum BuiltinPrinters {
             return [name, count("Desired") { $0["spec"]["replicas"].int ?? 0 }, count("Current") { $0["status"]["replicas"].int ?? 0 },
                     count("Ready") { $0["status"]["readyReplicas"].int ?? 0 }, age]
         case ("coordination.k8s.io", "Lease"): return [name, text("Holder") { $0["spec"]["holderIdentity"].string }, age]
+        case ("autoscaling", "HorizontalPodAutoscaler"):
+            return [name, text("Reference") { "\($0["spec"]["scaleTargetRef"]["kind"].string ?? "")/\($0["spec"]["scaleTargetRef"]["name"].string ?? "")" },
+                    text("Targets") { hpaTargets($0) }, text("MinPods") { String($0["spec"]["minReplicas"].int ?? 1) },
+                    count("MaxPods") { $0["spec"]["maxReplicas"].int ?? 0 }, count("Replicas") { $0["status"]["currentReplicas"].int ?? 0 }, age]
         default: return nil
         }
+    }
+
+    /// No metrics pipeline runs here, so every current value is `<unknown>`.
+    static func hpaTargets(_ o: JSON) -> String {
+        let parts = (o["spec"]["metrics"].array ?? []).map { m -> String in
+            let target = m[m["type"].string.map { $0.prefix(1).lowercased() + $0.dropFirst() } ?? ""]["target"]
+            if let u = target["averageUtilization"].int { return "<unknown>/\(u)%" }
+            return "<unknown>/" + (target["averageValue"].string ?? target["value"].string ?? "?")
+        }
+        return parts.isEmpty ? "<none>" : parts.joined(separator: ", ")
     }
 
     static func text(_ title: String, priority: Int = 0, _ f: @escaping @Sendable (JSON) -> String?) -> Column {

@@ -25,6 +25,8 @@ final class ProxyAdminPeer: Sendable {
         let apps = Mutex<[String: AppState]>([:])
         let calls = Mutex<[Call]>([])
         let activityGets = Mutex(0)
+        /// Runs before a fence is answered (say, a wake racing the sleep).
+        let onFence = Mutex<(@Sendable (String) async -> Void)?>(nil)
     }
 
     let replica: String
@@ -35,7 +37,13 @@ final class ProxyAdminPeer: Sendable {
     init(replica: String = "peer-1") throws {
         self.replica = replica
         let state = self.state
-        server = try HTTPServer(loops: 1) { req in Self.handle(req, state: state, replica: replica) }
+        server = try HTTPServer(loops: 1) { req in
+            if req.path == "/fence", let hook = state.onFence.withLock({ $0 }),
+               let app = (try? JSON(parsing: req.body))?["app"].string {
+                await hook(app)
+            }
+            return Self.handle(req, state: state, replica: replica)
+        }
         let server = self.server
         task = Task { try? await server.run() }
     }

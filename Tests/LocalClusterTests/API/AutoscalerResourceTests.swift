@@ -35,6 +35,9 @@ import Testing
         #expect(list["kind"] == "HorizontalPodAutoscalerList" && list["items"].array?.count == 1)
         let table = await api.get(hpas, accept: tableAccept).json
         #expect(table["kind"] == "Table" && table["rows"].array?.count == 1)
+        #expect(table["columnDefinitions"].array?.compactMap { $0["name"].string } ==
+                ["Name", "Reference", "Targets", "MinPods", "MaxPods", "Replicas", "Age"])
+        #expect(table["rows"][0]["cells"].array?.prefix(6).map { $0 } == ["web", "Deployment/web", "<unknown>/80%", "1", 5, 0])
 
         let merged = await api.patch("\(hpas)/web", ["spec": ["maxReplicas": 8]], "application/merge-patch+json")
         #expect(merged.status == 200 && merged.json["spec"]["maxReplicas"] == 8)
