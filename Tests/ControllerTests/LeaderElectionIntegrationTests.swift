@@ -51,9 +51,10 @@ import Testing
         #expect(holder() == "crashing", "a killed process cannot release its Lease")
         #expect(await cluster.eventually(timeout: 10) { standby.controller.isLeader })
         let takeover = killedAt.duration(to: .now)
-        // The Lease lasts 2 s from the last renewal seen; the standby polls every 200 ms. The slack
-        // covers request latency on a loaded machine.
-        #expect(takeover < .milliseconds(3500), "takeover took \(takeover)")
+        // The Lease lasts 2 s from the last renewal the standby saw, and it polls every 200 ms, so
+        // takeover is due about 2.2 s after the kill; the rest is slack for request latency on a
+        // loaded shared machine (2.4–4.2 s seen with three test modules at once).
+        #expect(takeover < .seconds(5), "takeover took \(takeover)")
         let lease = cluster.get(.leases, "default", "doze-controller")?["spec"] ?? .null
         #expect(lease["holderIdentity"] == "standby")
         #expect(lease["leaseTransitions"].int == transitions + 1)

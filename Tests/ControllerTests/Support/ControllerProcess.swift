@@ -62,6 +62,25 @@ final class ControllerProcess: Sendable {
         """
     }
 
+    /// User + system CPU time the process has used so far (from /proc/PID/stat).
+    var cpuSeconds: Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return 0 }
+        // Fields after the command name: state is field 3, utime 14, stime 15.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let utime = Double(fields[11]), let stime = Double(fields[12]) else { return 0 }
+        return (utime + stime) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// A field of /proc/PID/status in kB ("VmRSS", "VmHWM"), "?" if unreadable.
+    func status(_ field: String) -> String { Self.statusField(field, of: "/proc/\(pid)/status") }
+
+    static func statusField(_ field: String, of path: String) -> String {
+        (try? String(contentsOfFile: path, encoding: .utf8))?
+            .split(separator: "\n").first { $0.hasPrefix(field + ":") }?
+            .split(separator: " ").dropFirst().first.map(String.init) ?? "?"
+    }
+
     /// Sends a signal (SIGKILL to crash it) and waits for the process to be gone.
     func kill(_ signal: Int32 = SIGKILL) async {
         if !exited.isOpen { _ = Glibc.kill(pid, signal) }
