@@ -221,3 +221,24 @@ import Testing
         await cluster.stop()
     }
 }
+
+/// The scale call alone, against the local cluster's scale subresource.
+@Suite struct AppScalerTests {
+    /// A wake that finds the Deployment already above zero (another proxy or a person woke it)
+    /// is one PATCH answered 422, taken as success — no second read-and-patch that could undo a
+    /// sleep which happened in between.
+    @Test func aWakeOfAnAwakeDeploymentIsOnePatchAndChangesNothing() async throws {
+        let cluster = try await WakeCluster {
+            try await $0.deployment("awake", replicas: 2)
+            try await $0.deployment("asleep", replicas: 0)
+        }
+        let scaler = KubeAppScaler(client: cluster.client)
+        try await scaler.scaleUp(namespace: "default", name: "awake", replicas: 1)
+        #expect(cluster.scaleWrites("default", "awake") == 1)
+        #expect(cluster.deployment("default", "awake")?[path: "spec", "replicas"].int == 2)
+        try await scaler.scaleUp(namespace: "default", name: "asleep", replicas: 3)
+        #expect(cluster.scaleWrites("default", "asleep") == 1)
+        #expect(cluster.deployment("default", "asleep")?[path: "spec", "replicas"].int == 3)
+        await cluster.stop()
+    }
+}
