@@ -48,7 +48,7 @@ struct DevParts {
         let election = LeaderElectionConfig(identity: "doze-dev", leaseDuration: .seconds(15),
                                             renewDeadline: .seconds(10), retryPeriod: .seconds(1))
         return ControllerOptions(leaseNamespace: DevManifests.systemNamespace, election: election,
-                                 render: RenderContext(baseURL: "http://localhost:\(proxyPort)"),
+                                 render: RenderContext(baseURL: "http://localhost:\(proxyPort)", hostPort: proxyPort == 80 ? nil : proxyPort),
                                  proxyService: ProxyDiscovery.ServiceRef(namespace: DevManifests.systemNamespace,
                                                                          name: DevManifests.proxyAdminService))
     }

@@ -76,6 +76,10 @@ import Testing
         #expect(ctx.externalURL(of: Route(host: nil, path: "/a", stripPath: true)) == "https://apps.example.com/a")
         #expect(ctx.externalURL(of: Route(host: "h.example.com", path: "/", stripPath: true)) == "https://h.example.com")
         #expect(ctx.externalURL(of: Route(host: "*.example.com", path: "/a", stripPath: true)) == "https://apps.example.com/a")
+        // doze dev: the proxy is on a non-default port, which a host URL must carry.
+        let dev = RenderContext(baseURL: "http://localhost:8080", hostPort: 8080)
+        #expect(dev.externalURL(of: Route(host: "hello.localhost", path: "/", stripPath: true)) == "http://hello.localhost:8080")
+        #expect(dev.externalURL(of: Route(host: "h.localhost", path: "/x", stripPath: false)) == "http://h.localhost:8080/x")
     }
 
     @Test func childrenApplyInDependencyOrder() throws {

@@ -8,17 +8,22 @@ public struct RenderContext: Sendable, Hashable {
     public var baseURL: String
     /// The scheme of URLs built from `route.host`.
     public var hostScheme: String
+    /// The port in URLs built from `route.host`, when the proxy is not on the scheme's default
+    /// port (`doze dev`: `http://hello.localhost:8080`). nil: no port in the URL.
+    public var hostPort: Int?
 
-    public init(baseURL: String, hostScheme: String = "http") {
+    public init(baseURL: String, hostScheme: String = "http", hostPort: Int? = nil) {
         self.baseURL = baseURL
         self.hostScheme = hostScheme
+        self.hostPort = hostPort
     }
 
     /// The app's external URL, without a trailing slash for a path app so that `$CL_APP_URL/x`
     /// composes (`http://hello.example.com/hello`, `http://localhost:8080`).
     public func externalURL(of route: Route) -> String {
         if let host = route.host, !host.hasPrefix("*.") {
-            return "\(hostScheme)://\(host)\(route.appPath)"
+            let port = hostPort.map { ":\($0)" } ?? ""
+            return "\(hostScheme)://\(host)\(port)\(route.appPath)"
         }
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
