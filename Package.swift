@@ -3,9 +3,11 @@
 import PackageDescription
 
 // Tests and the `doze` binary define `curl_multi_add_handle` so that URLSession's libcurl can be
-// given a per-server CA and client certificate (see Sources/KubeClient/TLSHook.swift).
+// given a per-server CA and client certificate (see Sources/KubeClient/TLSHook.swift), and
+// `curl_multi_setopt` to stop URLSession spinning on idle watches (Sources/CCurlHook/sockets.c).
 let exportCurlHook: [LinkerSetting] = [
-    .unsafeFlags(["-Xlinker", "--export-dynamic-symbol=curl_multi_add_handle"])
+    .unsafeFlags(["-Xlinker", "--export-dynamic-symbol=curl_multi_add_handle",
+                  "-Xlinker", "--export-dynamic-symbol=curl_multi_setopt"])
 ]
 
 let package = Package(

@@ -36,6 +36,32 @@ extension EndToEnd {
             #expect(await dev.stop() == 0)
         }
 
+        /// An idle `doze dev` (controller, proxy and cluster with their watches) sleeps on its
+        /// sockets. URLSession on Linux kept a write source on some watch connections, which fired
+        /// without end: one core at 100% (Sources/CCurlHook/sockets.c). A busy loop takes most of
+        /// a core even on a loaded machine; an idle process takes a few percent at most.
+        @Test func anIdleDozeDevDoesNotSpin() async throws {
+            let dev = try await DevSession.start(apps: [TestApps.manifest(name: "idle", command: ["python3", "-m", "http.server", "$(PORT)", "--bind", "$(POD_IP)"],
+                                                                          idleTimeout: "5m")])
+            #expect(await dev.get("idle.localhost").status == 200)   // every watch and connection is up
+            let pid = dev.process.process.processIdentifier
+            let window = 3.0
+            let before = try Self.cpuSeconds(of: pid)
+            try await Task.sleep(for: .seconds(window))    // the measurement window, not a wait for a condition
+            let used = try Self.cpuSeconds(of: pid) - before
+            #expect(used < 0.25 * window, "doze dev used \(used) CPU-seconds in \(window) s while idle")
+            #expect(await dev.stop() == 0)
+        }
+
+        /// utime + stime of a process, from /proc/PID/stat (fields 14 and 15, after the command name).
+        static func cpuSeconds(of pid: Int32) throws -> Double {
+            let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+            guard let close = stat.lastIndex(of: ")") else { return 0 }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            let ticks = (Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0)
+            return ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
+        }
+
         /// A file that cannot be read ends doze dev before it starts anything; an App the API
         /// rejects ends it (cluster, controller and proxy stopped) with the API's reason.
         @Test func badAppFilesEndDozeDevWithTheReason() async throws {

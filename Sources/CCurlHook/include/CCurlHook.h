@@ -32,4 +32,11 @@ int doze_curl_hook_interposes(void);
 long doze_curl_hook_calls(void);
 long doze_curl_hook_applied(void);
 
+/// 1 if this process's `curl_multi_setopt` is ours (see sockets.c: the fix for URLSession keeping
+/// a write source on a socket curl only reads, which spins a core while a watch idles).
+int doze_curl_socket_hook_interposes(void);
+
+/// How many times curl narrowed its interest on a socket and the sources were re-registered.
+long doze_curl_hook_narrowed(void);
+
 #endif
