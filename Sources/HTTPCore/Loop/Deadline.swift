@@ -15,6 +15,8 @@ final class Deadline {
         self.action = action
     }
 
+    deinit { timer?.cancel() }
+
     var isArmed: Bool { target != .max }
 
     func arm(afterNanoseconds ns: Int64) {
@@ -35,7 +37,9 @@ final class Deadline {
 
     private func schedule() {
         scheduledAt = target
-        timer = loop.schedule(atNanoseconds: target) { [weak self] in self?.fire() }
+        // unowned(unsafe): a weak capture would give the deadline a side table (slow retains);
+        // deinit cancels the timer, so the callback never runs after the deadline is gone.
+        timer = loop.schedule(atNanoseconds: target) { [unowned(unsafe) self] in self.fire() }
     }
 
     private func fire() {

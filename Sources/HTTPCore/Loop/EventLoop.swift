@@ -76,14 +76,17 @@ public final class EventLoop: @unchecked Sendable {
     /// Sockets with output written during this iteration; flushed before the loop waits again,
     /// so a response head, body and chunk framing leave in one send instead of several.
     private var flushQueue: [Socket] = []
+    /// The batch being flushed; swapped with `flushQueue` so neither array is ever reallocated
+    /// (copying and then clearing one would allocate fresh storage on every iteration).
+    private var flushing: [Socket] = []
 
     func deferFlush(_ socket: Socket) { flushQueue.append(socket) }
 
     private func runDeferredFlushes() {
         while !flushQueue.isEmpty {
-            let batch = flushQueue
-            flushQueue.removeAll(keepingCapacity: true)
-            for s in batch { s.deferredFlush() }
+            swap(&flushQueue, &flushing)
+            for i in flushing.indices { flushing[i].deferredFlush() }
+            flushing.removeAll(keepingCapacity: true)
         }
     }
 

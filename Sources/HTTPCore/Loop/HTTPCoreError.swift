@@ -19,6 +19,26 @@ public struct HTTPCoreError: Error, Sendable, Equatable, CustomStringConvertible
         return kind == .connectTimeout
     }
 
+    /// The system error number (e.g. 111 for ECONNREFUSED, 104 for ECONNRESET) when the error
+    /// comes from a failed system call; nil for timeouts, closes, protocol errors and name
+    /// resolution failures (getaddrinfo's codes are not errno values).
+    public var errno: Int32? {
+        if case .system(let call, let e) = kind, !call.hasPrefix("resolve") { return e }
+        return nil
+    }
+
+    /// The failed call's name (`connect`, `read`, `resolve HOST`) for system failures.
+    public var systemCall: String? {
+        if case .system(let call, _) = kind { return call }
+        return nil
+    }
+
+    /// The upstream sent something that is not valid HTTP.
+    public var isProtocolError: Bool {
+        if case .upstreamProtocol = kind { return true }
+        return false
+    }
+
     public var description: String {
         switch kind {
         case .system(let call, let errno): return "\(call) failed: errno \(errno)"

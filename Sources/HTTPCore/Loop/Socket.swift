@@ -140,6 +140,21 @@ final class Socket: LoopSelectable {
         }
     }
 
+    /// Serializes straight into the outbound buffer (heads, chunk framing): no temporary array.
+    /// The bytes leave like `write`'s.
+    func writeInPlace(_ serialize: (inout [UInt8]) -> Void) {
+        guard !isClosed else { return }
+        if outSent > 0 && outSent == outbound.count { outbound.removeAll(keepingCapacity: true); outSent = 0 }
+        let before = outbound.count
+        serialize(&outbound)
+        guard outbound.count > before else { return }
+        if pendingOutput > Self.highWater { aboveHighWater = true }
+        if pendingOutput >= Self.directWrite { flush() } else if !flushQueued && !connecting {
+            flushQueued = true
+            loop.deferFlush(self)
+        }
+    }
+
     private func append(_ bytes: UnsafeRawBufferPointer) {
         if outSent > 0 && outSent == outbound.count { outbound.removeAll(keepingCapacity: true); outSent = 0 }
         outbound.append(contentsOf: bytes)

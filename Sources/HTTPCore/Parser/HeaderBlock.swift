@@ -7,8 +7,14 @@ struct HeaderBlock {
     var contentLength: Int?
     var transferEncoding: [Substring] = []
     var hasTransferEncoding = false
-    var connectionTokens: [String] = []
+    /// `Connection` tokens that matter to framing, as flags: no per-field allocation.
+    var connectionClose = false
+    var connectionKeepAlive = false
+    var connectionUpgrade = false
     var hostCount = 0
+    /// The first `Expect` field is `100-continue`.
+    var expectContinue = false
+    private var sawExpect = false
 
     /// `buf[range]` is the head including its final CRLF CRLF.
     /// Trailer sections have no first line (`hasFirstLine: false`).
@@ -18,6 +24,8 @@ struct HeaderBlock {
         var block = HeaderBlock(firstLine: lineStart..<lineStart)
         var needFirst = hasFirstLine
         var count = 0
+        // Most heads carry a handful of fields: one allocation instead of a doubling series.
+        block.headers.reserveCapacity(min(16, range.count / 8))
         var i = range.lowerBound
         let end = range.upperBound - 2  // the final CRLF closes the last line's CRLF
         while i < end {
@@ -59,10 +67,16 @@ struct HeaderBlock {
         return interpret(name, value)
     }
 
-    /// Records the fields that decide framing and connection handling.
+    /// Records the fields that decide framing and connection handling. Common single values take
+    /// a path that allocates nothing; lists fall back to splitting.
     private mutating func interpret(_ name: String, _ value: String) -> HTTPParseError? {
         switch name.utf8.count {
         case 14 where name.caseInsensitiveEquals("content-length"):
+            if let n = Self.plainDecimal(value.utf8) {
+                if let old = contentLength, old != n { return HTTPParseError(.conflictingContentLength) }
+                contentLength = n
+                return nil
+            }
             // A list of identical values (from folded duplicates) is one value; differing ones are smuggling.
             for part in value.split(separator: ",", omittingEmptySubsequences: false) {
                 let digits = part.trimmingOWS()
@@ -75,13 +89,42 @@ struct HeaderBlock {
             hasTransferEncoding = true
             transferEncoding += value.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingOWS() }
         case 10 where name.caseInsensitiveEquals("connection"):
-            connectionTokens += value.split(separator: ",").map { String($0.trimmingOWS()).lowercased() }
+            noteConnection(value)
+        case 6 where name.caseInsensitiveEquals("expect"):
+            if !sawExpect {
+                sawExpect = true
+                expectContinue = value.caseInsensitiveEquals("100-continue")
+            }
         case 4 where name.caseInsensitiveEquals("host"):
             hostCount += 1
         default:
             break
         }
         return nil
+    }
+
+    /// 1 to 18 ASCII digits and nothing else (the usual Content-Length), or nil.
+    private static func plainDecimal(_ v: String.UTF8View) -> Int? {
+        let count = v.count
+        guard count > 0, count <= 18 else { return nil }
+        var n = 0
+        for b in v {
+            guard b >= 48 && b <= 57 else { return nil }
+            n = n * 10 + Int(b - 48)
+        }
+        return n
+    }
+
+    private mutating func noteConnection(_ value: String) {
+        if value.caseInsensitiveEquals("keep-alive") { connectionKeepAlive = true; return }
+        if value.caseInsensitiveEquals("close") { connectionClose = true; return }
+        if value.caseInsensitiveEquals("upgrade") { connectionUpgrade = true; return }
+        for part in value.split(separator: ",") {
+            let token = part.trimmingOWS()
+            if token.utf8.count == 5 && String(token).caseInsensitiveEquals("close") { connectionClose = true }
+            if token.utf8.count == 10 && String(token).caseInsensitiveEquals("keep-alive") { connectionKeepAlive = true }
+            if token.utf8.count == 7 && String(token).caseInsensitiveEquals("upgrade") { connectionUpgrade = true }
+        }
     }
 
     /// Only a lone `chunked` is accepted: any other coding (or `chunked` not last) is rejected,
@@ -96,8 +139,8 @@ struct HeaderBlock {
     }
 
     func keepAlive(_ version: HTTPVersion) -> Bool {
-        if connectionTokens.contains("close") { return false }
-        return version.minor >= 1 || connectionTokens.contains("keep-alive")
+        if connectionClose { return false }
+        return version.minor >= 1 || connectionKeepAlive
     }
 
     /// Parses `HTTP/1.x` at `buf[range]`.

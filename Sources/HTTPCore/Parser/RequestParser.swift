@@ -126,10 +126,8 @@ public struct RequestParser: Sendable {
         var head = HTTPRequestHead(method: buf.string(line.lowerBound..<sp1), target: buf.string((sp1 + 1)..<sp2),
                                    version: version, headers: block.headers, keepAlive: block.keepAlive(version),
                                    framing: framing)
-        if let expect = head.headers["expect"], expect.lowercased() == "100-continue", version.minor >= 1 {
-            head.expectsContinue = true
-        }
-        if block.connectionTokens.contains("upgrade") { head.upgrade = head.headers["upgrade"] }
+        if block.expectContinue && version.minor >= 1 { head.expectsContinue = true }
+        if block.connectionUpgrade { head.upgrade = head.headers["upgrade"] }
         return .success(head)
     }
 }

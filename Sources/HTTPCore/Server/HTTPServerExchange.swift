@@ -110,32 +110,40 @@ public final class HTTPServerExchange {
     public func sendHead(status: Int, reason: String = "", headers: HTTPHeaders = HTTPHeaders(), framing: HTTPBodyFraming) {
         guard !isResponseStarted, !isAborted else { return }
         isResponseStarted = true
-        var h = headers
-        h.remove("Content-Length")
-        h.remove("Transfer-Encoding")
-        h.remove("Connection")
         headOnly = head.method == "HEAD" || status == 204 || status == 304
         var f = framing
         if f == .chunked && head.version == .http10 { f = .untilClose }
+        var lengthField: Int?
+        var chunkedField = false
         switch f {
         case .length(let n):
-            if status != 204 && status != 304 { h.add("Content-Length", String(n)) }
+            if status != 204 && status != 304 { lengthField = n }
             remaining = n
         case .chunked:
-            if !headOnly { h.add("Transfer-Encoding", "chunked") } else { h.add("Transfer-Encoding", "chunked") }
+            chunkedField = true
         case .none:
-            if !headOnly { h.add("Content-Length", "0") }
+            if !headOnly { lengthField = 0 }
             remaining = 0
         case .untilClose:
             closeAfterResponse = true
         }
         self.framing = headOnly ? .none : f
         if !connection.mayKeepAlive(self) { closeAfterResponse = true }
-        if closeAfterResponse { h.add("Connection", "close") } else if head.version == .http10 { h.add("Connection", "keep-alive") }
-        var out: [UInt8] = []
-        out.reserveCapacity(256)
-        HTTPWriter.appendResponseHead(HTTPResponseHead(status: status, reason: reason, headers: h), to: &out)
-        connection.socket.write(out)
+        let close = closeAfterResponse, keepAlive10 = !close && head.version == .http10
+        // Serialized straight into the socket's buffer: the caller's fields minus the framing
+        // ones, then the framing this exchange decides (no header copies, no temporary array).
+        connection.socket.writeInPlace { out in
+            HTTPWriter.appendStatusLine(version: .http11, status: status, reason: reason, to: &out)
+            for (name, value) in headers.fields where !HTTPWriter.isFramingField(name) {
+                HTTPWriter.appendField(name, value, to: &out)
+            }
+            if let n = lengthField { HTTPWriter.appendField("Content-Length", decimal: n, to: &out) }
+            if chunkedField { HTTPWriter.appendStatic("Transfer-Encoding: chunked\r\n", to: &out) }
+            if close { HTTPWriter.appendStatic("Connection: close\r\n", to: &out) }
+            if keepAlive10 { HTTPWriter.appendStatic("Connection: keep-alive\r\n", to: &out) }
+            out.append(CR)
+            out.append(LF)
+        }
     }
 
     public func sendBody(_ bytes: UnsafeRawBufferPointer) {
@@ -147,9 +155,7 @@ public final class HTTPServerExchange {
             remaining -= n
             connection.socket.write(UnsafeRawBufferPointer(rebasing: bytes[..<n]))
         case .chunked:
-            var frame: [UInt8] = []
-            HTTPWriter.appendChunkHeader(bytes.count, to: &frame)
-            connection.socket.write(frame)
+            connection.socket.writeInPlace { HTTPWriter.appendChunkHeader(bytes.count, to: &$0) }
             connection.socket.write(bytes)
             connection.socket.write(HTTPWriter.crlf)
         case .untilClose:

@@ -65,7 +65,8 @@ extension HTTPServerExchange {
                         rewriteResponse: ((inout HTTPResponseHead) -> Void)? = nil,
                         completion: @escaping (ForwardOutcome) -> Void) {
         var upstreamHead = head
-        upstreamHead.headers.remove("Expect")  // answered here when the body is first read
+        // Answered here when the body is first read. Checked first: removing copies the fields.
+        if upstreamHead.headers["expect"] != nil { upstreamHead.headers.remove("Expect") }
         upstreamHead.upgrade = self.head.upgrade
         upstreamHead.framing = self.head.framing
         let f = Forwarding(exchange: self, address: address, head: upstreamHead, pool: pool, options: options,

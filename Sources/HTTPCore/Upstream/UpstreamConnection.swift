@@ -18,7 +18,11 @@ public struct UpstreamAddress: Hashable, Sendable, CustomStringConvertible {
 public final class UpstreamConnection: SocketDelegate {
     public let address: UpstreamAddress
     let socket: Socket
-    weak var pool: UpstreamPool?
+    /// Strong (a weak reference would give every connection a side table and slow down each
+    /// retain of it); dropped when the connection closes, so idle connections that time out
+    /// or close release their pool.
+    var pool: UpstreamPool?
+    var connectTimer: LoopTimer?
     private var parser = ResponseParser()
     /// The connection came from the pool's idle set (it may have been closed by the peer meanwhile).
     public internal(set) var isReused = false
@@ -63,26 +67,33 @@ public final class UpstreamConnection: SocketDelegate {
     /// Writes the request head. Framing headers come from `head.framing` (Content-Length or
     /// chunked); `Connection` is dropped, except that an upgrade offer (`head.upgrade`) is kept.
     public func sendHead(_ head: HTTPRequestHead, responseHeaderTimeoutNanoseconds: Int64? = nil) {
-        var h = head.headers
-        h.remove("Content-Length")
-        h.remove("Transfer-Encoding")
-        h.remove("Connection")
-        switch head.framing {
-        case .length(let n): h.add("Content-Length", String(n))
-        case .chunked: h.add("Transfer-Encoding", "chunked")
-        case .none, .untilClose: break
+        let framing = head.framing
+        let upgrade = head.upgrade
+        // Serialized straight into the socket's buffer: the caller's fields minus the framing
+        // ones, then the framing this connection decides (no header copies, no temporary array).
+        socket.writeInPlace { out in
+            out.append(contentsOf: head.method.utf8)
+            out.append(SP)
+            out.append(contentsOf: head.target.utf8)
+            HTTPWriter.appendStatic(" HTTP/1.1\r\n", to: &out)
+            for (name, value) in head.headers.fields where !HTTPWriter.isFramingField(name, orUpgrade: upgrade != nil) {
+                HTTPWriter.appendField(name, value, to: &out)
+            }
+            switch framing {
+            case .length(let n): HTTPWriter.appendField("Content-Length", decimal: n, to: &out)
+            case .chunked: HTTPWriter.appendStatic("Transfer-Encoding: chunked\r\n", to: &out)
+            case .none, .untilClose: break
+            }
+            if let upgrade {
+                HTTPWriter.appendField("Upgrade", upgrade, to: &out)
+                HTTPWriter.appendStatic("Connection: upgrade\r\n", to: &out)
+            }
+            out.append(CR)
+            out.append(LF)
         }
-        if let upgrade = head.upgrade {
-            h.set("Upgrade", upgrade)
-            h.add("Connection", "upgrade")
-        }
-        var out: [UInt8] = []
-        out.reserveCapacity(512)
-        HTTPWriter.appendRequestHead(HTTPRequestHead(method: head.method, target: head.target, version: .http11, headers: h), to: &out)
-        requestFraming = head.framing == .untilClose ? .none : head.framing
+        requestFraming = framing == .untilClose ? .none : framing
         parser.expect(method: head.method)
         requestBytesSent = true
-        socket.write(out)
         if case .length(let n) = requestFraming, n > 0 {} else if requestFraming != .chunked { requestComplete = true }
         if let ns = responseHeaderTimeoutNanoseconds { headerDeadline.arm(afterNanoseconds: ns) }
     }
@@ -90,9 +101,7 @@ public final class UpstreamConnection: SocketDelegate {
     public func sendBody(_ bytes: UnsafeRawBufferPointer) {
         guard !closed, !requestComplete, bytes.count > 0 else { return }
         if requestFraming == .chunked {
-            var frame: [UInt8] = []
-            HTTPWriter.appendChunkHeader(bytes.count, to: &frame)
-            socket.write(frame)
+            socket.writeInPlace { HTTPWriter.appendChunkHeader(bytes.count, to: &$0) }
             socket.write(bytes)
             socket.write(HTTPWriter.crlf)
         } else {
@@ -145,6 +154,8 @@ public final class UpstreamConnection: SocketDelegate {
     }
 
     func socketConnected(_ socket: Socket, errno: Int32) {
+        connectTimer?.cancel()
+        connectTimer = nil
         let cb = connectCallback
         connectCallback = nil
         cb?(errno == 0 ? nil : .system("connect", -errno))
@@ -243,7 +254,10 @@ public final class UpstreamConnection: SocketDelegate {
         closed = true
         headerDeadline.cancel()
         idleDeadline.cancel()
+        connectTimer?.cancel()
+        connectTimer = nil
         connectCallback = nil
+        pool = nil
         clearCallbacks()
         if !detached { socket.close() }
     }

@@ -41,15 +41,21 @@ public final class UpstreamPool {
     /// Calls back (on this loop) with a connection: an idle one when available, else a new one
     /// once connected, or an error (connect failure or timeout).
     public func acquire(_ address: UpstreamAddress, _ callback: @escaping (Result<UpstreamConnection, HTTPCoreError>) -> Void) {
-        if var list = idle[address], let conn = list.popLast() {
-            idle[address] = list.isEmpty ? nil : list
-            conn.idleDeadline.disarm()
-            conn.inPool = false
-            conn.isReused = true
+        if let conn = takeIdle(address) {
             callback(.success(conn))
             return
         }
         connect(address, callback)
+    }
+
+    /// Pops the most recently used idle connection in place (no copy of the idle list, whose
+    /// every element would otherwise be retained and released on each request).
+    private func takeIdle(_ address: UpstreamAddress) -> UpstreamConnection? {
+        guard let conn = idle[address]?.popLast() else { return nil }
+        conn.idleDeadline.disarm()
+        conn.inPool = false
+        conn.isReused = true
+        return conn
     }
 
     private lazy var resolver = HostResolver(loop: loop)
@@ -73,11 +79,11 @@ public final class UpstreamPool {
         }
         let conn = UpstreamConnection(address: address, socket: Socket(fd: fd, loop: loop, connecting: true, maxInbound: 65536))
         conn.pool = self
-        let timer = loop.schedule(afterNanoseconds: configuration.connectTimeoutNanoseconds) { [weak conn] in
-            conn?.fail(.connectTimeout)
+        // Strong capture: the timer is cancelled when the connect ends or the connection closes.
+        conn.connectTimer = loop.schedule(afterNanoseconds: configuration.connectTimeoutNanoseconds) {
+            conn.fail(.connectTimeout)
         }
         conn.connectCallback = { error in
-            timer.cancel()
             if let error {
                 conn.close()
                 callback(.failure(error))
@@ -88,14 +94,14 @@ public final class UpstreamPool {
     }
 
     func release(_ conn: UpstreamConnection) {
-        var list = idle[conn.address] ?? []
-        guard list.count < configuration.maxIdlePerKey else {
+        // In place: `idle[key, default:]` mutates the stored array without copying it.
+        guard (idle[conn.address]?.count ?? 0) < configuration.maxIdlePerKey else {
             conn.close()
             return
         }
         conn.inPool = true
-        list.append(conn)
-        idle[conn.address] = list
+        idle[conn.address, default: []].append(conn)
+        if idle.count > 64 { idle = idle.filter { !$0.value.isEmpty } }  // upstreams come and go
         conn.idleDeadline.arm(afterNanoseconds: configuration.idleTimeoutNanoseconds)
     }
 
@@ -103,9 +109,8 @@ public final class UpstreamPool {
     func remove(_ conn: UpstreamConnection) {
         conn.idleDeadline.disarm()
         conn.inPool = false
-        guard var list = idle[conn.address] else { return }
-        list.removeAll { $0 === conn }
-        idle[conn.address] = list.isEmpty ? nil : list
+        idle[conn.address]?.removeAll { $0 === conn }
+        if idle[conn.address]?.isEmpty == true { idle[conn.address] = nil }
     }
 
     /// Closes every idle connection (shutdown).

@@ -42,7 +42,10 @@ enum HeaderNames {
     static func connectionTokens(_ headers: HTTPHeadersView) -> [String] {
         var tokens: [String] = []
         for field in headers where equal(field.name, "connection") {
-            for t in field.value.split(separator: ",") {
+            // The usual value is one of these alone: no splitting, no strings made.
+            let v = field.value
+            if equal(v, "keep-alive") || equal(v, "close") || equal(v, "upgrade") { continue }
+            for t in v.split(separator: ",") {
                 let token = String(t).trimmingSpaces()
                 // keep-alive, close and upgrade name no extra field worth a comparison per header.
                 if token.isEmpty || equal(token, "keep-alive") || equal(token, "close") || equal(token, "upgrade") { continue }

@@ -24,15 +24,17 @@ public struct ClientPeer: Sendable {
         trusted = trustedProxies.contains(address)
     }
 
-    /// `1.2.3.4:5` → `1.2.3.4`, `[::1]:5` → `::1`.
+    /// `1.2.3.4:5` → `1.2.3.4`, `[::1]:5` → `::1`. One pass over the bytes: it runs per request.
     static func hostPart(_ peer: String) -> String {
-        if peer.hasPrefix("["), let close = peer.firstIndex(of: "]") {
-            return String(peer[peer.index(after: peer.startIndex)..<close])
-        }
-        var colons = 0
-        for b in peer.utf8 where b == UInt8(ascii: ":") { colons += 1 }
-        if colons == 1, let colon = peer.firstIndex(of: ":") { return String(peer[..<colon]) }
-        return peer
+        peer.utf8.withContiguousStorageIfAvailable { b -> String in
+            if b.first == UInt8(ascii: "["), let close = b.firstIndex(of: UInt8(ascii: "]")) {
+                return String(decoding: UnsafeBufferPointer(rebasing: b[1..<close]), as: UTF8.self)
+            }
+            var colons = 0, last = -1
+            for i in b.indices where b[i] == UInt8(ascii: ":") { colons += 1; last = i }
+            if colons == 1 { return String(decoding: UnsafeBufferPointer(rebasing: b[..<last]), as: UTF8.self) }
+            return peer
+        } ?? { var copy = peer; copy.makeContiguousUTF8(); return hostPart(copy) }()
     }
 }
 
@@ -110,13 +112,5 @@ public enum RequestHeaderRewriter {
             if HeaderNames.equal(name, "upgrade"), !value.isEmpty { hasUpgrade = true }
         }
         return connectionUpgrade && hasUpgrade
-    }
-}
-
-extension Upstream {
-    /// The `Host` value for this upstream: the port is omitted when it is 80.
-    public var hostHeader: String {
-        let h = host.contains(":") ? "[\(host)]" : host
-        return port == 80 ? h : "\(h):\(port)"
     }
 }

@@ -3,15 +3,24 @@ public struct Upstream: Sendable, Hashable, CustomStringConvertible {
     /// Host name or IP literal, without brackets for IPv6.
     public let host: String
     public let port: Int
+    /// `host:port`, with brackets around an IPv6 literal: what goes in a `Host` header and in messages.
+    public let authority: String
+    /// The `Host` value for this upstream: the port is omitted when it is 80.
+    /// Both are derived once here: every forwarded request needs one (no per-request formatting).
+    public let hostHeader: String
 
     public init(host: String, port: Int) {
         self.host = host
         self.port = port
+        let h = host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]" : host
+        authority = "\(h):\(port)"
+        hostHeader = port == 80 ? h : authority
     }
 
-    /// `host:port`, with brackets around an IPv6 literal: what goes in a `Host` header and in messages.
-    public var authority: String {
-        host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    public static func == (a: Upstream, b: Upstream) -> Bool { a.port == b.port && a.host == b.host }
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(host)
+        hasher.combine(port)
     }
 
     public var description: String { authority }
