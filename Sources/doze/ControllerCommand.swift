@@ -18,12 +18,17 @@ enum ControllerCommand {
         var baseURL = "http://localhost:8080"
         var proxyService: ProxyDiscovery.ServiceRef?
         var sleepInterval = Duration.seconds(1)
+        /// Client-side rate limit on API requests, as client-go's: it shields a real API server
+        /// from a controller catching up with thousands of Apps at once.
+        var kubeAPIQPS = ClientOptions().qps
+        var kubeAPIBurst = ClientOptions().burst
     }
 
     static let usage = """
         usage: doze controller [--kubeconfig PATH] [--context NAME] [--namespace NS]... [--metrics-port PORT]
                                [--workers N] [--lease-namespace NS] [--lease-duration 15s] [--base-url URL]
                                [--proxy-service NS/NAME] [--sleep-interval 1s]
+                               [--kube-api-qps 50] [--kube-api-burst 100]
         --proxy-service: the proxy admin Service; without it no App is put to sleep.
         """
 
@@ -65,6 +70,14 @@ enum ControllerCommand {
                     throw FlagError(message: "--sleep-interval: \(text) is not a duration between 50ms and 10s")
                 }
                 f.sleepInterval = .milliseconds(d.milliseconds)
+            case "--kube-api-qps":
+                let text = try value(name, inline)
+                guard let q = Double(text), q > 0, q.isFinite else { throw FlagError(message: "--kube-api-qps: \(text) is not a positive number") }
+                f.kubeAPIQPS = q
+            case "--kube-api-burst":
+                let text = try value(name, inline)
+                guard let b = Int(text), b >= 1 else { throw FlagError(message: "--kube-api-burst: \(text) is not a positive integer") }
+                f.kubeAPIBurst = b
             case "-h", "--help": throw FlagError(message: usage)
             default: throw FlagError(message: "unknown flag \(name)\n\(usage)")
             }
@@ -82,7 +95,7 @@ enum ControllerCommand {
         do {
             let flags = try parse(args)
             let config = try KubeConfig.load(kubeconfig: flags.kubeconfig, context: flags.context)
-            let client = try KubeClient(config: config)
+            let client = try KubeClient(config: config, options: ClientOptions(qps: flags.kubeAPIQPS, burst: flags.kubeAPIBurst))
             let identity = ProcessInfo.processInfo.environment["POD_NAME"].flatMap { $0.isEmpty ? nil : $0 }
                 ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())"
             let lease = flags.leaseDuration

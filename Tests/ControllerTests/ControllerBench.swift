@@ -9,11 +9,14 @@ import Testing
 /// Runs only with DOZE_BENCH_APPS set (the number of Apps); prints one `key=value` line.
 @Suite struct ControllerBench {
     static let apps = Int(ProcessInfo.processInfo.environment["DOZE_BENCH_APPS"] ?? "") ?? 0
+    /// The controller's client-side rate limit (`--kube-api-qps`, burst twice that); unset = its default.
+    static let qps = Int(ProcessInfo.processInfo.environment["DOZE_BENCH_QPS"] ?? "")
 
     @Test(.enabled(if: apps > 0)) func manyApps() async throws {
         let n = Self.apps
         let cluster = try await TestCluster()
-        let ctl = try ControllerProcess(cluster, identity: "bench", leaseDuration: "15s")
+        let rateFlags = Self.qps.map { ["--kube-api-qps", "\($0)", "--kube-api-burst", "\($0 * 2)"] } ?? []
+        let ctl = try ControllerProcess(cluster, identity: "bench", leaseDuration: "15s", extraArguments: rateFlags)
         let holder: @Sendable () -> String? = { cluster.get(.leases, "default", "doze-controller")?[path: "spec", "holderIdentity"].string }
         #expect(await cluster.eventually(timeout: 60) { holder() == "bench" })
         let readiness = try ReadyCounter(cluster.store, TestCluster.apps)
@@ -32,7 +35,7 @@ import Testing
         let quietWrites = cluster.reconcileWrites.count - writesAtReady
         #expect(allReady)
         let secs = Double(readyAfter.components.seconds) + Double(readyAfter.components.attoseconds) / 1e18
-        print("apps=\(n) all_ready=\(allReady) seconds_to_ready=\(String(format: "%.2f", secs)) "
+        print("apps=\(n) kube_api_qps=\(Self.qps.map(String.init) ?? "default") all_ready=\(allReady) seconds_to_ready=\(String(format: "%.2f", secs)) "
               + "requests_per_app=\(String(format: "%.1f", Double(requests) / Double(n))) "
               + "writes_per_app=\(String(format: "%.1f", Double(writesAtReady) / Double(n))) "
               + "writes_per_min_converged=\(quietWrites * 6) "

@@ -3,13 +3,13 @@ import DozeJSON
 /// A custom resource version's openAPIV3Schema applied the way kube-apiserver applies it on
 /// every write: defaults, then pruning of unknown fields, then validation (422 Invalid with
 /// one cause per problem).
-struct CustomResourceSchema {
+struct CustomResourceSchema: Sendable {
     let schema: StructuralSchema?
     let kind: String
     let group: String
     let hasStatusSubresource: Bool
 
-    init(crd: JSON, version: String, kind: String, group: String) throws(APIError) {
+    init(crd: JSON, version: String, kind: String, group: String) {
         let v = (crd["spec"]["versions"].array ?? []).first { $0["name"].string == version }
         let raw = v?["schema"]["openAPIV3Schema"] ?? .null
         schema = raw.isNull ? nil : try? StructuralSchema(json: raw)

@@ -147,6 +147,6 @@ extension RequestContext {
     /// The CRD version's structural schema, for custom resources.
     var crdSchema: StructuralSchema? {
         guard let crd = type.definition else { return nil }
-        return (try? CustomResourceSchema(crd: crd, version: gvr.version, kind: type.kind, group: type.group))?.schema
+        return CustomResourceSchemaCache.schema(crd: crd, version: gvr.version, kind: type.kind, group: type.group).schema
     }
 }

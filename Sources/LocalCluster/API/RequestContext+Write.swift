@@ -64,7 +64,7 @@ extension RequestContext {
             result.object = try CRDRegistrar.admit(obj, old: old)
         }
         if let crd = type.definition {
-            let unknown = try CustomResourceSchema(crd: crd, version: gvr.version, kind: type.kind, group: type.group)
+            let unknown = try CustomResourceSchemaCache.schema(crd: crd, version: gvr.version, kind: type.kind, group: type.group)
                 .admit(&result.object, old: old, subresource: subresource)
             try report(unknown: unknown, mode: mode, isPatch: isPatch, into: &result)
         }

@@ -21,7 +21,7 @@ final class ControllerProcess: Sendable {
     private let process: UncheckedProcess
 
     /// Starts `doze controller` with POD_NAME=identity (its Lease holder identity).
-    init(_ cluster: TestCluster, identity: String, leaseDuration: String) throws {
+    init(_ cluster: TestCluster, identity: String, leaseDuration: String, extraArguments: [String] = []) throws {
         self.identity = identity
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("doze-ctl-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -30,7 +30,7 @@ final class ControllerProcess: Sendable {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.dozeBinary)
         p.arguments = ["controller", "--kubeconfig", kubeconfig.path, "--metrics-port", "0",
-                       "--lease-namespace", "default", "--lease-duration", leaseDuration, "--workers", "2"]
+                       "--lease-namespace", "default", "--lease-duration", leaseDuration, "--workers", "2"] + extraArguments
         p.environment = ProcessInfo.processInfo.environment.merging(["POD_NAME": identity]) { $1 }
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
