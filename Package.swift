@@ -13,7 +13,7 @@ let exportCurlHook: [LinkerSetting] = [
 // The proxy's data path runs per request: release builds skip the dynamic exclusivity checks
 // there (2-3% of its CPU in profiles). Debug builds, which every test runs, keep them, so a
 // violation still fails a test.
-let dataPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+let dataPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked", "-cross-module-optimization"], .when(configuration: .release))]
 
 let package = Package(
     name: "Doze",
