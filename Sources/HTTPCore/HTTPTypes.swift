@@ -24,7 +24,7 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
     public mutating func add(_ name: String, _ value: String) { fields.append((name: name, value: value)) }
 
     /// Room for `n` fields, so a parsed head grows its array once rather than field by field.
-    mutating func reserveCapacity(_ n: Int) { fields.reserveCapacity(n) }
+    public mutating func reserveCapacity(_ n: Int) { fields.reserveCapacity(n) }
 
     /// Replaces every field of that name with one.
     public mutating func set(_ name: String, _ value: String) {

@@ -50,13 +50,15 @@ public enum RequestHeaderRewriter {
                                        trustedProxies: TrustedProxies) -> HTTPHeaders {
         let fields = headers.fields
         let tokens = fields.contains { HeaderNames.equal($0.name, "connection") } ? HeaderNames.connectionTokens(fields) : []
-        var out: [(String, String)] = []
+        // Built as HTTPHeaders directly, Host first: one array per request, no shifting.
+        var out = HTTPHeaders()
         out.reserveCapacity(fields.count + 6)
-        var host: String?
+        let clientHost = fields.first { HeaderNames.equal($0.name, "host") }?.value
+        out.add("Host", isUpgrade ? (clientHost ?? upstream.hostHeader) : upstream.hostHeader)
         var upgrade: String?
         var xff: String?, xfProto: String?, xfHost: String?, xfPrefix: String?
         for (name, value) in fields {
-            if HeaderNames.equal(name, "host") { if host == nil { host = value }; continue }
+            if HeaderNames.equal(name, "host") { continue }
             if HeaderNames.isHopByHop(name) {
                 if isUpgrade && HeaderNames.equal(name, "upgrade") { upgrade = value }
                 continue
@@ -71,22 +73,20 @@ public enum RequestHeaderRewriter {
                 if HeaderNames.equal(name, "x-forwarded-prefix") { xfPrefix = xfPrefix ?? value; continue }
                 if HeaderNames.equal(name, "x-real-ip") { continue }
             }
-            out.append((name, value))
+            out.add(name, value)
         }
-        let upstreamHost = isUpgrade ? (host ?? upstream.hostHeader) : upstream.hostHeader
-        out.insert(("Host", upstreamHost), at: 0)
         if isUpgrade, let upgrade {
-            out.append(("Connection", "upgrade"))
-            out.append(("Upgrade", upgrade))
+            out.add("Connection", "upgrade")
+            out.add("Upgrade", upgrade)
         }
         let chain = xff.map { $0 + ", " + peer.text } ?? peer.text
-        out.append(("X-Forwarded-For", chain))
-        out.append(("X-Forwarded-Proto", xfProto ?? peer.proto))
-        if let h = xfHost ?? host { out.append(("X-Forwarded-Host", h)) }
+        out.add("X-Forwarded-For", chain)
+        out.add("X-Forwarded-Proto", xfProto ?? peer.proto)
+        if let h = xfHost ?? clientHost { out.add("X-Forwarded-Host", h) }
         let prefix = joinPrefix(xfPrefix, route.strippedPrefix)
-        if !prefix.isEmpty { out.append(("X-Forwarded-Prefix", prefix)) }
-        out.append(("X-Real-IP", peer.trusted ? realClient(chain, trustedProxies) : peer.text))
-        return HTTPHeaders(out)
+        if !prefix.isEmpty { out.add("X-Forwarded-Prefix", prefix) }
+        out.add("X-Real-IP", peer.trusted ? realClient(chain, trustedProxies) : peer.text)
+        return out
     }
 
     /// A trusted peer's prefix comes first: it stripped its part before we stripped ours.

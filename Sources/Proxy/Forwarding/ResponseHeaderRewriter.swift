@@ -8,7 +8,8 @@ public enum ResponseHeaderRewriter {
                                      externalHost: String?, proto: String) -> HTTPHeaders {
         let fields = headers.fields
         let tokens = fields.contains { HeaderNames.equal($0.name, "connection") } ? HeaderNames.connectionTokens(fields) : []
-        var out: [(String, String)] = []
+        // Built as HTTPHeaders directly: one array per response, not a tuple array and its copy.
+        var out = HTTPHeaders()
         out.reserveCapacity(fields.count + 1)
         var upgrade: String?
         for (name, value) in fields {
@@ -18,17 +19,16 @@ public enum ResponseHeaderRewriter {
             }
             if !tokens.isEmpty && tokens.contains(where: { HeaderNames.equal(name, $0) }) { continue }
             if HeaderNames.equal(name, "location") {
-                out.append((name, rewriteLocation(value, route: route, upstream: upstream,
-                                                  externalHost: externalHost, proto: proto)))
+                out.add(name, rewriteLocation(value, route: route, upstream: upstream, externalHost: externalHost, proto: proto))
                 continue
             }
-            out.append((name, value))
+            out.add(name, value)
         }
         if status == 101, let upgrade {
-            out.append(("Connection", "upgrade"))
-            out.append(("Upgrade", upgrade))
+            out.add("Connection", "upgrade")
+            out.add("Upgrade", upgrade)
         }
-        return HTTPHeaders(out)
+        return out
     }
 
     /// Maps a `Location` from the upstream's view to the client's:
