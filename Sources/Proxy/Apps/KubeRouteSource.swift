@@ -28,11 +28,16 @@ public struct KubeRouteSource: RouteSource {
         let (changes, changed) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (i, ns) in scopes.enumerated() {
-                let apps = client.api(AppObject.self, namespace: ns).watcher(WatcherConfig(onError: logError("apps")))
+                let apps = client.api(AppObject.self, namespace: ns)
+                    .watcher(WatcherConfig(onError: appsError(watch: 2 * i, state: state, changed: changed)))
                 let slices = client.api(EndpointSlice.self, namespace: ns)
                     .watcher(WatcherConfig(labelSelector: EndpointSlice.serviceNameLabel, onError: logError("endpointslices")))
                 group.addTask {
-                    for try await e in apps { if state.value.withLock({ $0.apply(app: e, watch: 2 * i) }) { changed.yield() } }
+                    for try await e in apps {
+                        let (publish, found) = state.value.withLock { ($0.apply(app: e, watch: 2 * i), $0.foundAgain(watch: 2 * i)) }
+                        if found { log("the App CRD (apps.doze.dev) is installed: routing Apps") }
+                        if publish { changed.yield() }
+                    }
                 }
                 group.addTask {
                     for try await e in slices { if state.value.withLock({ $0.apply(slice: e, watch: 2 * i + 1) }) { changed.yield() } }
@@ -69,6 +74,23 @@ public struct KubeRouteSource: RouteSource {
         return out
     }
 
+    /// A 404 on the Apps list means the App CRD is not installed, so there are no Apps: the
+    /// watch counts as listed (empty), and the proxy serves its static routes and turns ready
+    /// instead of waiting for a list that cannot succeed. The watcher keeps retrying with backoff;
+    /// its first successful list (the CRD installed) brings the Apps in, no restart needed.
+    private func appsError(watch: Int, state: SourceBox, changed: AsyncStream<Void>.Continuation) -> @Sendable (KubeError) -> Void {
+        let log = self.log, other = logError("apps")
+        return { e in
+            guard e.isNotFound else { return other(e) }
+            let (publish, first) = state.value.withLock { $0.markAbsent(watch: watch) }
+            if first {
+                log("the App CRD (apps.doze.dev) is not installed (404 listing apps): serving static routes only, "
+                    + "retrying; install it with `kubectl apply -f deploy/crds/` (the Helm chart installs it)")
+            }
+            if publish { changed.yield() }
+        }
+    }
+
     private func logError(_ what: String) -> @Sendable (KubeError) -> Void {
         let log = self.log
         return { e in log("watching \(what): \(e) (retrying)") }
@@ -87,6 +109,8 @@ struct SourceState: Sendable {
     private var slices: [StoreState<EndpointSlice>]
     private let watches: Int
     private var listed: Set<Int> = []
+    /// App watches whose list answered 404 (no App CRD): listed as empty until a list succeeds.
+    private var absent: Set<Int> = []
 
     /// `watches`: two per namespace scope; app watches have even numbers, slice watches odd.
     init(watches: Int) {
@@ -100,6 +124,18 @@ struct SourceState: Sendable {
         apps[watch / 2].apply(event)
         return settle(event.isInitProgress, event.isInitDone, watch)
     }
+
+    /// The App watch `watch` found no App resource: its Apps are gone and it counts as listed.
+    /// Returns (publish a snapshot, first 404 since the resource was last seen).
+    mutating func markAbsent(watch: Int) -> (Bool, Bool) {
+        let first = absent.insert(watch).inserted
+        apps[watch / 2] = StoreState()
+        listed.insert(watch)
+        return (isReady && first, first)
+    }
+
+    /// True once, when an App watch that had found no App resource receives events again.
+    mutating func foundAgain(watch: Int) -> Bool { absent.remove(watch) != nil }
 
     mutating func apply(slice event: WatcherEvent<EndpointSlice>, watch: Int) -> Bool {
         slices[watch / 2].apply(event)
