@@ -112,4 +112,14 @@ import Testing
                                                           externalHost: nil, proto: "http")
         #expect(tunnel == ["Sec-WebSocket-Accept": "a", "Connection": "upgrade", "Upgrade": "websocket"])
     }
+
+    @Test func leavesAListWithNothingToEditAsItIs() {
+        // Connection, Transfer-Encoding and Content-Length are the client connection's to write:
+        // its writer drops them from any list, so the rewriter need not copy the list for them.
+        let upstreamHeaders: HTTPHeaders = ["Server": "nginx", "Connection": "keep-alive", "Content-Length": "3",
+                                            "Transfer-Encoding": "chunked"]
+        let out = ResponseHeaderRewriter.clientHeaders(upstreamHeaders, status: 200, route: route, upstream: upstream,
+                                                       externalHost: "a.example.com", proto: "http")
+        #expect(out == upstreamHeaders)
+    }
 }

@@ -58,9 +58,9 @@ struct HeadScanner {
     }
 }
 
-let CR: UInt8 = 13
-let LF: UInt8 = 10
-let SP: UInt8 = 32
+@usableFromInline let CR: UInt8 = 13
+@usableFromInline let LF: UInt8 = 10
+@usableFromInline let SP: UInt8 = 32
 let HTAB: UInt8 = 9
 
 /// RFC 9110 `tchar`: the bytes allowed in methods, header names and other tokens.

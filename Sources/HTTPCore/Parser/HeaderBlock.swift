@@ -5,7 +5,9 @@ struct HeaderBlock {
     var firstLine: Range<Int>
     var headers = HTTPHeaders()
     var contentLength: Int?
-    var transferEncoding: [Substring] = []
+    /// Transfer codings listed over all `Transfer-Encoding` fields, and whether the last is `chunked`.
+    var transferCodings = 0
+    var lastCodingChunked = false
     var hasTransferEncoding = false
     /// `Connection` tokens that matter to framing, as flags: no per-field allocation.
     var connectionClose = false
@@ -24,8 +26,8 @@ struct HeaderBlock {
         var block = HeaderBlock(firstLine: lineStart..<lineStart)
         var needFirst = hasFirstLine
         var count = 0
-        // Most heads carry a handful of fields: one allocation instead of a doubling series.
-        block.headers.reserveCapacity(min(16, range.count / 8))
+        // The fields take at most the head's own size: one allocation however many there are.
+        block.headers.reserveCapacity(bytes: range.count)
         var i = range.lowerBound
         let end = range.upperBound - 2  // the final CRLF closes the last line's CRLF
         while i < end {
@@ -61,41 +63,50 @@ struct HeaderBlock {
         while vs < ve && (buf[vs] == SP || buf[vs] == HTAB) { vs += 1 }
         while ve > vs && (buf[ve - 1] == SP || buf[ve - 1] == HTAB) { ve -= 1 }
         for j in vs..<ve where !isFieldValueByte(buf[j]) { return HTTPParseError(.invalidHeaderValue) }
-        let name = buf.string(line.lowerBound..<colon)
-        let value = buf.string(vs..<ve)
-        headers.add(name, value)
+        let name = UnsafeRawBufferPointer(rebasing: buf[line.lowerBound..<colon])
+        let value = UnsafeRawBufferPointer(rebasing: buf[vs..<ve])
+        headers.appendValidated(name: name, value: value)
         return interpret(name, value)
     }
 
-    /// Records the fields that decide framing and connection handling. Common single values take
-    /// a path that allocates nothing; lists fall back to splitting.
-    private mutating func interpret(_ name: String, _ value: String) -> HTTPParseError? {
-        switch name.utf8.count {
-        case 14 where name.caseInsensitiveEquals("content-length"):
-            if let n = Self.plainDecimal(value.utf8) {
+    /// Records the fields that decide framing and connection handling, straight from the bytes.
+    /// Common single values take a path that makes no string; lists fall back to splitting.
+    private mutating func interpret(_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) -> HTTPParseError? {
+        switch name.count {
+        case 14 where bytesEqualLower(name, "content-length"):
+            if let n = Self.plainDecimal(value) {
                 if let old = contentLength, old != n { return HTTPParseError(.conflictingContentLength) }
                 contentLength = n
                 return nil
             }
             // A list of identical values (from folded duplicates) is one value; differing ones are smuggling.
-            for part in value.split(separator: ",", omittingEmptySubsequences: false) {
+            let text = String(decoding: value, as: UTF8.self)
+            for part in text.split(separator: ",", omittingEmptySubsequences: false) {
                 let digits = part.trimmingOWS()
                 guard !digits.isEmpty, digits.utf8.count <= 18, digits.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }),
                       let n = Int(digits) else { return HTTPParseError(.invalidContentLength) }
                 if let old = contentLength, old != n { return HTTPParseError(.conflictingContentLength) }
                 contentLength = n
             }
-        case 17 where name.caseInsensitiveEquals("transfer-encoding"):
+        case 17 where bytesEqualLower(name, "transfer-encoding"):
             hasTransferEncoding = true
-            transferEncoding += value.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingOWS() }
-        case 10 where name.caseInsensitiveEquals("connection"):
+            if bytesEqualLower(value, "chunked") {
+                transferCodings += 1
+                lastCodingChunked = true
+                return nil
+            }
+            for part in String(decoding: value, as: UTF8.self).split(separator: ",", omittingEmptySubsequences: false) {
+                transferCodings += 1
+                lastCodingChunked = part.trimmingOWS().lowercased() == "chunked"
+            }
+        case 10 where bytesEqualLower(name, "connection"):
             noteConnection(value)
-        case 6 where name.caseInsensitiveEquals("expect"):
+        case 6 where bytesEqualLower(name, "expect"):
             if !sawExpect {
                 sawExpect = true
-                expectContinue = value.caseInsensitiveEquals("100-continue")
+                expectContinue = bytesEqualLower(value, "100-continue")
             }
-        case 4 where name.caseInsensitiveEquals("host"):
+        case 4 where bytesEqualLower(name, "host"):
             hostCount += 1
         default:
             break
@@ -104,7 +115,7 @@ struct HeaderBlock {
     }
 
     /// 1 to 18 ASCII digits and nothing else (the usual Content-Length), or nil.
-    private static func plainDecimal(_ v: String.UTF8View) -> Int? {
+    private static func plainDecimal(_ v: UnsafeRawBufferPointer) -> Int? {
         let count = v.count
         guard count > 0, count <= 18 else { return nil }
         var n = 0
@@ -115,11 +126,11 @@ struct HeaderBlock {
         return n
     }
 
-    private mutating func noteConnection(_ value: String) {
-        if value.caseInsensitiveEquals("keep-alive") { connectionKeepAlive = true; return }
-        if value.caseInsensitiveEquals("close") { connectionClose = true; return }
-        if value.caseInsensitiveEquals("upgrade") { connectionUpgrade = true; return }
-        for part in value.split(separator: ",") {
+    private mutating func noteConnection(_ value: UnsafeRawBufferPointer) {
+        if bytesEqualLower(value, "keep-alive") { connectionKeepAlive = true; return }
+        if bytesEqualLower(value, "close") { connectionClose = true; return }
+        if bytesEqualLower(value, "upgrade") { connectionUpgrade = true; return }
+        for part in String(decoding: value, as: UTF8.self).split(separator: ",") {
             let token = part.trimmingOWS()
             if token.utf8.count == 5 && String(token).caseInsensitiveEquals("close") { connectionClose = true }
             if token.utf8.count == 10 && String(token).caseInsensitiveEquals("keep-alive") { connectionKeepAlive = true }
@@ -132,7 +143,7 @@ struct HeaderBlock {
     var isChunked: Result<Bool, HTTPParseError> {
         guard hasTransferEncoding else { return .success(false) }
         if contentLength != nil { return .failure(HTTPParseError(.contentLengthWithTransferEncoding)) }
-        guard transferEncoding.count == 1, transferEncoding[0].lowercased() == "chunked" else {
+        guard transferCodings == 1, lastCodingChunked else {
             return .failure(HTTPParseError(.unsupportedTransferEncoding))
         }
         return .success(true)

@@ -167,7 +167,7 @@ public struct ResponseParser: Sendable {
         if block.hasTransferEncoding {
             // A response's body ends where a final `chunked` says; any other coding reads until close.
             guard block.contentLength == nil else { return .failure(HTTPParseError(.contentLengthWithTransferEncoding)) }
-            if block.transferEncoding.last?.lowercased() == "chunked" { framing = .chunked }
+            if block.lastCodingChunked { framing = .chunked }
         } else if let n = block.contentLength {
             framing = .length(n)
         }

@@ -134,9 +134,7 @@ public final class HTTPServerExchange {
         // ones, then the framing this exchange decides (no header copies, no temporary array).
         connection.socket.writeInPlace { out in
             HTTPWriter.appendStatusLine(version: .http11, status: status, reason: reason, to: &out)
-            for (name, value) in headers.fields where !HTTPWriter.isFramingField(name) {
-                HTTPWriter.appendField(name, value, to: &out)
-            }
+            HTTPWriter.appendFields(headers, exceptFraming: false, to: &out)
             if let n = lengthField { HTTPWriter.appendField("Content-Length", decimal: n, to: &out) }
             if chunkedField { HTTPWriter.appendStatic("Transfer-Encoding: chunked\r\n", to: &out) }
             if close { HTTPWriter.appendStatic("Connection: close\r\n", to: &out) }
@@ -172,7 +170,7 @@ public final class HTTPServerExchange {
         isResponseComplete = true
         switch framing {
         case .chunked:
-            if trailers.fields.isEmpty {
+            if trailers.isEmpty {
                 connection.socket.write(HTTPWriter.lastChunk)
             } else {
                 var out = Array("0\r\n".utf8)

@@ -17,36 +17,46 @@ public enum HTTPWriter {
     }
 
     static func appendFields(_ headers: HTTPHeaders, to out: inout [UInt8]) {
-        for (name, value) in headers { appendField(name, value, to: &out) }
+        headers.withWireBytes { out.append(contentsOf: $0) }
+    }
+
+    /// Every field but the framing ones (see `isFramingField`), copied as they are.
+    @inline(__always)
+    static func appendFields(_ headers: HTTPHeaders, exceptFraming orUpgrade: Bool = false, to out: inout [UInt8]) {
+        headers.forEachField { f in
+            if !isFramingField(f.name, orUpgrade: orUpgrade) { out.append(contentsOf: f.line) }
+        }
     }
 
     /// Chunk-size line for a non-empty chunk; the caller appends the data and `crlf`.
     public static func appendChunkHeader(_ size: Int, to out: inout [UInt8]) {
         precondition(size > 0)
-        let start = out.count
+        var digits = 0
         var n = size
-        while n > 0 {
-            out.append(hexDigits[n & 15])
-            n >>= 4
+        while n > 0 { digits += 1; n >>= 4 }
+        for i in stride(from: digits - 1, through: 0, by: -1) {
+            let v = (size >> (4 * i)) & 15
+            out.append(v < 10 ? UInt8(48 + v) : UInt8(87 + v))
         }
-        out[start...].reverse()
         out.append(CR)
         out.append(LF)
     }
 
     public static let crlf: [UInt8] = [CR, LF]
     public static let lastChunk: [UInt8] = Array("0\r\n\r\n".utf8)
-    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
+    /// Digits written most significant first, in place: reversing a slice of `out` afterwards
+    /// would copy the whole buffer (the slice holds a second reference to its storage).
     static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
         if value == 0 { out.append(48); return }
-        let start = out.count
-        var n = value
-        while n > 0 {
-            out.append(UInt8(48 + n % 10))
-            n /= 10
+        var scale = 1
+        while scale <= value / 10 { scale *= 10 }
+        var rest = value
+        while scale > 0 {
+            out.append(UInt8(48 + rest / scale))
+            rest %= scale
+            scale /= 10
         }
-        out[start...].reverse()
     }
 
     /// `name: value` CRLF.
@@ -78,12 +88,12 @@ public enum HTTPWriter {
     /// The framing fields a connection sets itself, which callers' header lists must not repeat:
     /// `Content-Length`, `Transfer-Encoding` and `Connection` (and `Upgrade` when asked).
     @inline(__always)
-    static func isFramingField(_ name: String, orUpgrade: Bool = false) -> Bool {
-        switch name.utf8.count {
-        case 14: return name.caseInsensitiveEquals("content-length")
-        case 17: return name.caseInsensitiveEquals("transfer-encoding")
-        case 10: return name.caseInsensitiveEquals("connection")
-        case 7: return orUpgrade && name.caseInsensitiveEquals("upgrade")
+    static func isFramingField(_ name: UnsafeRawBufferPointer, orUpgrade: Bool = false) -> Bool {
+        switch name.count {
+        case 14: return bytesEqualLower(name, "content-length")
+        case 17: return bytesEqualLower(name, "transfer-encoding")
+        case 10: return bytesEqualLower(name, "connection")
+        case 7: return orUpgrade && bytesEqualLower(name, "upgrade")
         default: return false
         }
     }
@@ -138,3 +148,7 @@ public enum HTTPWriter {
         }
     }
 }
+
+/// `Content-Length`, `Transfer-Encoding` or `Connection`: the fields HTTPCore's writers set
+/// themselves and drop from any list they are given.
+public func isFramingField(_ name: UnsafeRawBufferPointer) -> Bool { HTTPWriter.isFramingField(name) }

@@ -66,7 +66,7 @@ extension HTTPServerExchange {
                         completion: @escaping (ForwardOutcome) -> Void) {
         var upstreamHead = head
         // Answered here when the body is first read. Checked first: removing copies the fields.
-        if upstreamHead.headers["expect"] != nil { upstreamHead.headers.remove("Expect") }
+        if upstreamHead.headers.contains(lower: "expect") { upstreamHead.headers.remove("Expect") }
         upstreamHead.upgrade = self.head.upgrade
         upstreamHead.framing = self.head.framing
         let f = Forwarding(exchange: self, address: address, head: upstreamHead, pool: pool, options: options,

@@ -76,9 +76,7 @@ public final class UpstreamConnection: SocketDelegate {
             out.append(SP)
             out.append(contentsOf: head.target.utf8)
             HTTPWriter.appendStatic(" HTTP/1.1\r\n", to: &out)
-            for (name, value) in head.headers.fields where !HTTPWriter.isFramingField(name, orUpgrade: upgrade != nil) {
-                HTTPWriter.appendField(name, value, to: &out)
-            }
+            HTTPWriter.appendFields(head.headers, exceptFraming: upgrade != nil, to: &out)
             switch framing {
             case .length(let n): HTTPWriter.appendField("Content-Length", decimal: n, to: &out)
             case .chunked: HTTPWriter.appendStatic("Transfer-Encoding: chunked\r\n", to: &out)

@@ -21,7 +21,12 @@ public struct UpstreamPoolConfiguration: Sendable {
 public final class UpstreamPool {
     public let loop: EventLoop
     public let configuration: UpstreamPoolConfiguration
-    private var idle: [UpstreamAddress: [UpstreamConnection]] = [:]
+    /// Idle connections per address, each list a box: reading a box out of the dictionary and
+    /// mutating it avoids the dictionary's in-place modify accessor, whose coroutine frame was a
+    /// heap allocation on every take and every release.
+    private var idle: [UpstreamAddress: IdleList] = [:]
+    /// The list used last: most loops talk to few upstreams, so this skips hashing the address.
+    private var recent: IdleList?
 
     public init(loop: EventLoop, configuration: UpstreamPoolConfiguration = UpstreamPoolConfiguration()) {
         self.loop = loop
@@ -36,7 +41,14 @@ public final class UpstreamPool {
         return p
     }
 
-    public func idleCount(_ address: UpstreamAddress) -> Int { idle[address]?.count ?? 0 }
+    public func idleCount(_ address: UpstreamAddress) -> Int { idle[address]?.connections.count ?? 0 }
+
+    private func list(_ address: UpstreamAddress) -> IdleList? {
+        if let r = recent, r.address == address { return r }
+        let l = idle[address]
+        if l != nil { recent = l }
+        return l
+    }
 
     /// Calls back (on this loop) with a connection: an idle one when available, else a new one
     /// once connected, or an error (connect failure or timeout).
@@ -51,7 +63,7 @@ public final class UpstreamPool {
     /// Pops the most recently used idle connection in place (no copy of the idle list, whose
     /// every element would otherwise be retained and released on each request).
     private func takeIdle(_ address: UpstreamAddress) -> UpstreamConnection? {
-        guard let conn = idle[address]?.popLast() else { return nil }
+        guard let conn = list(address)?.connections.popLast() else { return nil }
         conn.idleDeadline.disarm()
         conn.inPool = false
         conn.isReused = true
@@ -94,14 +106,21 @@ public final class UpstreamPool {
     }
 
     func release(_ conn: UpstreamConnection) {
-        // In place: `idle[key, default:]` mutates the stored array without copying it.
-        guard (idle[conn.address]?.count ?? 0) < configuration.maxIdlePerKey else {
+        let l: IdleList
+        if let existing = list(conn.address) {
+            l = existing
+        } else {
+            if idle.count >= 64 { idle = idle.filter { !$0.value.connections.isEmpty } }  // upstreams come and go
+            l = IdleList(conn.address)
+            idle[conn.address] = l
+            recent = l
+        }
+        guard l.connections.count < configuration.maxIdlePerKey else {
             conn.close()
             return
         }
         conn.inPool = true
-        idle[conn.address, default: []].append(conn)
-        if idle.count > 64 { idle = idle.filter { !$0.value.isEmpty } }  // upstreams come and go
+        l.connections.append(conn)
         conn.idleDeadline.arm(afterNanoseconds: configuration.idleTimeoutNanoseconds)
     }
 
@@ -109,13 +128,21 @@ public final class UpstreamPool {
     func remove(_ conn: UpstreamConnection) {
         conn.idleDeadline.disarm()
         conn.inPool = false
-        idle[conn.address]?.removeAll { $0 === conn }
-        if idle[conn.address]?.isEmpty == true { idle[conn.address] = nil }
+        list(conn.address)?.connections.removeAll { $0 === conn }
     }
 
     /// Closes every idle connection (shutdown).
     public func closeIdle() {
-        for list in idle.values { for c in list { c.close() } }
+        let lists = idle.values
         idle = [:]
+        recent = nil
+        for l in lists { for c in l.connections { c.close() } }
     }
+}
+
+/// The idle connections to one address, most recently used last.
+private final class IdleList {
+    let address: UpstreamAddress
+    var connections: [UpstreamConnection] = []
+    init(_ address: UpstreamAddress) { self.address = address }
 }

@@ -1,3 +1,5 @@
+import HTTPCore
+
 /// ASCII case-insensitive comparisons on header names and tokens, without allocating.
 enum HeaderNames {
     @inline(__always)
@@ -41,30 +43,42 @@ enum HeaderNames {
 
     /// Hop-by-hop fields a proxy must not forward (RFC 9110 §7.6.1), `Upgrade` included: it is
     /// re-added only for an upgrade the proxy tunnels.
-    static func isHopByHop(_ name: String) -> Bool {
-        switch name.utf8.count {
-        case 2: equal(name, "te")
-        case 7: equal(name, "upgrade") || equal(name, "trailer")
-        case 10: equal(name, "connection") || equal(name, "keep-alive")
-        case 16: equal(name, "proxy-connection")
-        case 17: equal(name, "transfer-encoding")
+    static func isHopByHop(_ name: UnsafeRawBufferPointer) -> Bool {
+        switch name.count {
+        case 2: bytesEqualLower(name, "te")
+        case 7: bytesEqualLower(name, "upgrade") || bytesEqualLower(name, "trailer")
+        case 10: bytesEqualLower(name, "connection") || bytesEqualLower(name, "keep-alive")
+        case 16: bytesEqualLower(name, "proxy-connection")
+        case 17: bytesEqualLower(name, "transfer-encoding")
         default: false
         }
     }
 
+    static func isHopByHop(_ name: String) -> Bool {
+        var n = name
+        return n.withUTF8 { isHopByHop(UnsafeRawBufferPointer($0)) }
+    }
+
     /// Fields that carry client identity as seen by earlier proxies: only trusted peers may set them.
-    static func isForwardingInfo(_ name: String) -> Bool {
-        hasPrefix(name, "x-forwarded-") || equal(name, "forwarded") || equal(name, "x-real-ip")
+    static func isForwardingInfo(_ name: UnsafeRawBufferPointer) -> Bool {
+        guard name.count >= 9 else { return false }
+        if name.count >= 12, bytesEqualLower(UnsafeRawBufferPointer(rebasing: name[..<12]), "x-forwarded-") { return true }
+        return bytesEqualLower(name, "forwarded") || bytesEqualLower(name, "x-real-ip")
+    }
+
+    /// `keep-alive`, `close` or `upgrade` alone: a `Connection` value that names no other field.
+    static func isPlainConnectionValue(_ f: HTTPHeaders.Field) -> Bool {
+        f.valueIs("keep-alive") || f.valueIs("close") || f.valueIs("upgrade")
     }
 
     /// The lower-cased tokens of every `Connection` field: more fields to drop as hop-by-hop.
-    static func connectionTokens(_ headers: HTTPHeadersView) -> [String] {
+    static func connectionTokens(_ headers: HTTPHeaders) -> [String] {
         var tokens: [String] = []
-        for field in headers where equal(field.name, "connection") {
+        headers.forEachField { f in
+            guard f.nameIs("connection") else { return }
             // The usual value is one of these alone: no splitting, no strings made.
-            let v = field.value
-            if equal(v, "keep-alive") || equal(v, "close") || equal(v, "upgrade") { continue }
-            for t in v.split(separator: ",") {
+            if f.valueIs("keep-alive") || f.valueIs("close") || f.valueIs("upgrade") { return }
+            for t in f.valueString.split(separator: ",") {
                 let token = String(t).trimmingSpaces()
                 // keep-alive, close and upgrade name no extra field worth a comparison per header.
                 if token.isEmpty || equal(token, "keep-alive") || equal(token, "close") || equal(token, "upgrade") { continue }
@@ -79,5 +93,3 @@ enum HeaderNames {
         value.split(separator: ",").contains { equal(String($0).trimmingSpaces(), token) }
     }
 }
-
-typealias HTTPHeadersView = [(name: String, value: String)]

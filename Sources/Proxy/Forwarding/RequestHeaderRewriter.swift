@@ -48,32 +48,37 @@ public enum RequestHeaderRewriter {
     public static func upstreamHeaders(_ headers: HTTPHeaders, route: Route, upstream: Upstream,
                                        peer: ClientPeer, isUpgrade: Bool,
                                        trustedProxies: TrustedProxies) -> HTTPHeaders {
-        let fields = headers.fields
-        let tokens = fields.contains { HeaderNames.equal($0.name, "connection") } ? HeaderNames.connectionTokens(fields) : []
-        // Built as HTTPHeaders directly, Host first: one array per request, no shifting.
+        // One pass over the client's fields as bytes: kept ones are copied line for line, and
+        // strings are made only for the values this proxy reads (Host, a trusted peer's chain).
+        var clientHost: String?
+        var hasConnection = false
+        headers.forEachField { f in
+            if clientHost == nil && f.nameIs("host") { clientHost = f.valueString }
+            if f.nameIs("connection") && !HeaderNames.isPlainConnectionValue(f) { hasConnection = true }
+        }
+        let tokens = hasConnection ? HeaderNames.connectionTokens(headers) : []
         var out = HTTPHeaders()
-        out.reserveCapacity(fields.count + 6)
-        let clientHost = fields.first { HeaderNames.equal($0.name, "host") }?.value
+        headers.withWireBytes { out.reserveCapacity(bytes: $0.count + 160) }
         out.add("Host", isUpgrade ? (clientHost ?? upstream.hostHeader) : upstream.hostHeader)
         var upgrade: String?
         var xff: String?, xfProto: String?, xfHost: String?, xfPrefix: String?
-        for (name, value) in fields {
-            if HeaderNames.equal(name, "host") { continue }
-            if HeaderNames.isHopByHop(name) {
-                if isUpgrade && HeaderNames.equal(name, "upgrade") { upgrade = value }
-                continue
+        headers.forEachField { f in
+            if f.nameIs("host") { return }
+            if HeaderNames.isHopByHop(f.name) {
+                if isUpgrade && f.nameIs("upgrade") { upgrade = f.valueString }
+                return
             }
-            if !tokens.isEmpty && tokens.contains(where: { HeaderNames.equal(name, $0) }) { continue }
-            if HeaderNames.isForwardingInfo(name) {
-                guard peer.trusted else { continue }
+            if !tokens.isEmpty && tokens.contains(where: { f.nameEquals($0) }) { return }
+            if HeaderNames.isForwardingInfo(f.name) {
+                guard peer.trusted else { return }
                 // A trusted peer's values are carried on; ours replace or extend the four we set.
-                if HeaderNames.equal(name, "x-forwarded-for") { xff = xff.map { $0 + ", " + value } ?? value; continue }
-                if HeaderNames.equal(name, "x-forwarded-proto") { xfProto = xfProto ?? value; continue }
-                if HeaderNames.equal(name, "x-forwarded-host") { xfHost = xfHost ?? value; continue }
-                if HeaderNames.equal(name, "x-forwarded-prefix") { xfPrefix = xfPrefix ?? value; continue }
-                if HeaderNames.equal(name, "x-real-ip") { continue }
+                if f.nameIs("x-forwarded-for") { xff = xff.map { $0 + ", " + f.valueString } ?? f.valueString; return }
+                if f.nameIs("x-forwarded-proto") { xfProto = xfProto ?? f.valueString; return }
+                if f.nameIs("x-forwarded-host") { xfHost = xfHost ?? f.valueString; return }
+                if f.nameIs("x-forwarded-prefix") { xfPrefix = xfPrefix ?? f.valueString; return }
+                if f.nameIs("x-real-ip") { return }
             }
-            out.add(name, value)
+            out.append(f)
         }
         if isUpgrade, let upgrade {
             out.add("Connection", "upgrade")
@@ -107,9 +112,11 @@ public enum RequestHeaderRewriter {
     /// True when the request asks to switch protocols: `Connection: upgrade` plus `Upgrade`.
     public static func isUpgradeRequest(_ headers: HTTPHeaders) -> Bool {
         var connectionUpgrade = false, hasUpgrade = false
-        for (name, value) in headers.fields {
-            if HeaderNames.equal(name, "connection"), HeaderNames.listContains(value, "upgrade") { connectionUpgrade = true }
-            if HeaderNames.equal(name, "upgrade"), !value.isEmpty { hasUpgrade = true }
+        headers.forEachField { f in
+            if f.nameIs("connection"), f.valueIs("upgrade") || HeaderNames.listContains(f.valueString, "upgrade") {
+                connectionUpgrade = true
+            }
+            if f.nameIs("upgrade"), !f.value.isEmpty { hasUpgrade = true }
         }
         return connectionUpgrade && hasUpgrade
     }

@@ -2,27 +2,37 @@ import HTTPCore
 
 /// Builds the header block sent to the client from the upstream's: hop-by-hop fields dropped
 /// (kept for a 101 the proxy tunnels) and a `Location` that points at the upstream rewritten
-/// to the address the client used.
+/// to the address the client used. `Connection`, `Transfer-Encoding` and `Content-Length` may
+/// stay in the result: the client connection's writer replaces them with its own framing.
 public enum ResponseHeaderRewriter {
     public static func clientHeaders(_ headers: HTTPHeaders, status: Int, route: Route, upstream: Upstream,
                                      externalHost: String?, proto: String) -> HTTPHeaders {
-        let fields = headers.fields
-        let tokens = fields.contains { HeaderNames.equal($0.name, "connection") } ? HeaderNames.connectionTokens(fields) : []
-        // Built as HTTPHeaders directly: one array per response, not a tuple array and its copy.
+        var hasConnection = false, edits = false
+        headers.forEachField { f in
+            if f.nameIs("connection") && !HeaderNames.isPlainConnectionValue(f) { hasConnection = true }
+            if f.nameIs("location") || (HeaderNames.isHopByHop(f.name) && !HTTPCore.isFramingField(f.name)) { edits = true }
+        }
+        let tokens = hasConnection ? HeaderNames.connectionTokens(headers) : []
+        // The usual response needs no edit: the fields the client connection frames itself
+        // (`Connection`, `Content-Length`, `Transfer-Encoding`) are dropped when it writes the
+        // head, so the upstream's list goes on as it is, without a copy.
+        if !edits && tokens.isEmpty && status != 101 { return headers }
+        // Fields are copied line for line; only a `Location` becomes a string, to be rewritten.
         var out = HTTPHeaders()
-        out.reserveCapacity(fields.count + 1)
+        headers.withWireBytes { out.reserveCapacity(bytes: $0.count + 40) }
         var upgrade: String?
-        for (name, value) in fields {
-            if HeaderNames.isHopByHop(name) {
-                if status == 101 && HeaderNames.equal(name, "upgrade") { upgrade = value }
-                continue
+        headers.forEachField { f in
+            if HeaderNames.isHopByHop(f.name) {
+                if status == 101 && f.nameIs("upgrade") { upgrade = f.valueString }
+                return
             }
-            if !tokens.isEmpty && tokens.contains(where: { HeaderNames.equal(name, $0) }) { continue }
-            if HeaderNames.equal(name, "location") {
-                out.add(name, rewriteLocation(value, route: route, upstream: upstream, externalHost: externalHost, proto: proto))
-                continue
+            if !tokens.isEmpty && tokens.contains(where: { f.nameEquals($0) }) { return }
+            if f.nameIs("location") {
+                out.add(f.nameString, rewriteLocation(f.valueString, route: route, upstream: upstream,
+                                                      externalHost: externalHost, proto: proto))
+                return
             }
-            out.add(name, value)
+            out.append(f)
         }
         if status == 101, let upgrade {
             out.add("Connection", "upgrade")

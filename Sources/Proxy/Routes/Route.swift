@@ -1,23 +1,53 @@
 /// Where requests for a host and path prefix go. Immutable; built by a route source
 /// (the static routes file now, App objects later) and indexed by `RouteTable`.
 public struct Route: Sendable, Hashable {
+    /// The fields live in one immutable object: the data path copies routes out of snapshots
+    /// several times per request, and a copy is then one retain instead of one per field.
+    private final class Storage: Sendable {
+        let host: String?
+        let path: String
+        let stripPath: Bool
+        let upstreams: [Upstream]
+        let app: AppRouteInfo?
+        let strippedPrefix: String
+        init(host: String?, path: String, stripPath: Bool, upstreams: [Upstream], app: AppRouteInfo?) {
+            self.host = host
+            self.path = path
+            self.stripPath = stripPath
+            self.upstreams = upstreams
+            self.app = app
+            strippedPrefix = stripPath && path != "/" ? path : ""
+        }
+    }
+    private let storage: Storage
+
     /// The host pattern, lower case: an exact name, `*.example.com`, or nil for any host.
-    public let host: String?
+    public var host: String? { storage.host }
     /// The path prefix, normalised: starts with `/`, no trailing `/` unless it is `/` itself.
-    public let path: String
+    public var path: String { storage.path }
     /// When true the prefix is removed before forwarding (`/x/y` → `/y`).
-    public let stripPath: Bool
-    public let upstreams: [Upstream]
+    public var stripPath: Bool { storage.stripPath }
+    public var upstreams: [Upstream] { storage.upstreams }
     /// Set on routes built from App objects: the App's identity, starting endpoints and wake
     /// settings. Nil for static routes, which never wake or sleep.
-    public let app: AppRouteInfo?
+    public var app: AppRouteInfo? { storage.app }
 
     public init(host: String?, path: String?, stripPath: Bool, upstreams: [Upstream], app: AppRouteInfo? = nil) throws(RouteError) {
-        self.host = try Route.normalizedHost(host)
-        self.path = try Route.normalizedPath(path)
-        self.stripPath = stripPath
-        self.upstreams = upstreams
-        self.app = app
+        storage = Storage(host: try Route.normalizedHost(host), path: try Route.normalizedPath(path), stripPath: stripPath,
+                          upstreams: upstreams, app: app)
+    }
+
+    public static func == (a: Route, b: Route) -> Bool {
+        a.storage === b.storage || (a.host == b.host && a.path == b.path && a.stripPath == b.stripPath
+            && a.upstreams == b.upstreams && a.app == b.app)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(host)
+        hasher.combine(path)
+        hasher.combine(stripPath)
+        hasher.combine(upstreams)
+        hasher.combine(app)
     }
 
     /// The label that names this route in metrics and logs: `host/path`, `*` for any host.
@@ -25,7 +55,7 @@ public struct Route: Sendable, Hashable {
 
     /// The prefix the client saw that the upstream does not: what `X-Forwarded-Prefix` carries
     /// and what a rewritten `Location` gets back. Empty when nothing is stripped.
-    public var strippedPrefix: String { stripPath && path != "/" ? path : "" }
+    public var strippedPrefix: String { storage.strippedPrefix }
 
     static func normalizedHost(_ host: String?) throws(RouteError) -> String? {
         guard var h = host.map({ String($0.trimmingSpaces()).lowercased() }), !h.isEmpty else { return nil }

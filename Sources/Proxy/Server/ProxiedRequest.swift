@@ -65,17 +65,29 @@ final class ProxiedRequest {
         head.target = plan.target
         head.headers = RequestHeaderRewriter.upstreamHeaders(exchange.head.headers, route: self.route, upstream: upstream, peer: peer,
                                                              isUpgrade: plan.isUpgrade, trustedProxies: state.settings.trustedProxies)
-        let route = self.route, host = plan.host, proto = peer.proto
-        let wakeTimer = pinned != nil ? app : nil
+        current = (upstream, lease, pinned != nil)
+        // Both callbacks capture only `self`, so neither needs a closure context of its own.
         exchange.forward(to: UpstreamAddress(host: upstream.host, port: upstream.port), head: head,
                          pool: state.pool(on: exchange.loop),
                          options: forwardOptions,
-                         rewriteResponse: { h in
-                             h.headers = ResponseHeaderRewriter.clientHeaders(h.headers, status: h.status, route: route,
-                                                                             upstream: upstream, externalHost: host, proto: proto)
-                             wakeTimer?.firstResponseByte(now: monotonicNanos())
-                         },
-                         completion: { [self] outcome in finished(outcome, lease: lease, upstream: upstream) })
+                         rewriteResponse: { [self] h in rewriteResponse(&h) },
+                         completion: { [self] outcome in finished(outcome) })
+    }
+
+    /// The attempt in progress: its upstream, its balancer lease, and whether the wake path released it.
+    private var current: (upstream: Upstream, lease: LeastOutstandingBalancer.Lease?, released: Bool)?
+
+    private func rewriteResponse(_ h: inout HTTPResponseHead) {
+        guard let (upstream, _, released) = current else { return }
+        h.headers = ResponseHeaderRewriter.clientHeaders(h.headers, status: h.status, route: route,
+                                                        upstream: upstream, externalHost: plan.host, proto: peer.proto)
+        if released { app?.firstResponseByte(now: monotonicNanos()) }
+    }
+
+    private func finished(_ outcome: ForwardOutcome) {
+        guard let (upstream, lease, _) = current else { return }
+        current = nil
+        finished(outcome, lease: lease, upstream: upstream)
     }
 
     /// App routes answer within the App's `requestTimeout`; others use the proxy's setting.
