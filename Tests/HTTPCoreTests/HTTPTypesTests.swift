@@ -38,3 +38,8 @@ import Testing
     #expect(h["Set-Cookie"] == nil)
     #expect(h.withWireBytes { b in b.filter { $0 == 10 }.count } == 2)
 }
+
+@Test func tokenBytesAreRFC9110Tchar() {
+    let tchar = Set("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".utf8)
+    for b in 0...255 { #expect(isToken(UInt8(b)) == tchar.contains(UInt8(b)), "byte \(b)") }
+}

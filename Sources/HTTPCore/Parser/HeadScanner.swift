@@ -27,6 +27,14 @@ struct HeadScanner {
         var i = start + scanned
         let end = buf.count
         while i < end {
+            if !sawCR {
+                // Bytes above CR are neither CR nor LF and need no check of their own: skip them
+                // in a tight loop, stopping at the caps so those are enforced at the same byte.
+                var stop = min(end, start + limits.maxHead)
+                if lines == 0 { stop = min(stop, start + lineStart + limits.maxFirstLine) }
+                while i < stop && buf[i] > CR { i += 1 }
+                if i == end { break }
+            }
             let b = buf[i]
             let rel = i - start
             i += 1
@@ -63,17 +71,16 @@ struct HeadScanner {
 @usableFromInline let SP: UInt8 = 32
 let HTAB: UInt8 = 9
 
-/// RFC 9110 `tchar`: the bytes allowed in methods, header names and other tokens.
-let isTokenByte: [Bool] = (0..<256).map { b in
-    switch UInt8(b) {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
-        return true
-    default:
-        return "!#$%&'*+-.^_`|~".utf8.contains(UInt8(b))
-    }
+/// RFC 9110 `tchar`: the bytes allowed in methods, header names and other tokens, as a 128-bit
+/// set in two literals (a global table would cost a lazy-initialization check per byte).
+@inline(__always) func isToken(_ b: UInt8) -> Bool {
+    // Bits for ! # $ % & ' * + - . 0-9 (low word); A-Z ^ _ ` a-z | ~ (high word).
+    let low: UInt64 = 0x03FF_6CFA_0000_0000
+    let high: UInt64 = 0x57FF_FFFF_C7FF_FFFE
+    if b < 64 { return low >> UInt64(b) & 1 == 1 }
+    if b < 128 { return high >> UInt64(b - 64) & 1 == 1 }
+    return false
 }
-
-@inline(__always) func isToken(_ b: UInt8) -> Bool { isTokenByte[Int(b)] }
 
 /// Field-value bytes: HTAB, SP, visible ASCII and obs-text; never NUL, other controls or DEL.
 @inline(__always) func isFieldValueByte(_ b: UInt8) -> Bool { b == HTAB || (b >= 0x20 && b != 0x7F) }
