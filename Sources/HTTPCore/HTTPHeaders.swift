@@ -59,17 +59,17 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
     /// the wire and let whoever supplied the value inject fields of their own.
     public mutating func add(_ name: String, _ value: String) {
         appendSanitized(name.utf8)
-        wire.append(58)
-        wire.append(SP)
-        appendSanitized(value.utf8)
-        wire.append(CR)
-        wire.append(LF)
-        count += 1
+        appendValue(value)
     }
 
     /// Appends a field whose name is a literal (the name needs no check).
     public mutating func add(_ name: StaticString, _ value: String) {
         wire.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        appendValue(value)
+    }
+
+    /// `: value` CRLF after a name just written, completing a field.
+    private mutating func appendValue(_ value: String) {
         wire.append(58)
         wire.append(SP)
         appendSanitized(value.utf8)

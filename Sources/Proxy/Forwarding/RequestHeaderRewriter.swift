@@ -59,7 +59,7 @@ public enum RequestHeaderRewriter {
         let tokens = hasConnection ? HeaderNames.connectionTokens(headers) : []
         var out = HTTPHeaders()
         headers.withWireBytes { out.reserveCapacity(bytes: $0.count + 160) }
-        out.add("Host", isUpgrade ? (clientHost ?? upstream.hostHeader) : upstream.hostHeader)
+        out.add("Host" as StaticString, isUpgrade ? (clientHost ?? upstream.hostHeader) : upstream.hostHeader)
         var upgrade: String?
         var xff: String?, xfProto: String?, xfHost: String?, xfPrefix: String?
         headers.forEachField { f in
@@ -81,16 +81,16 @@ public enum RequestHeaderRewriter {
             out.append(f)
         }
         if isUpgrade, let upgrade {
-            out.add("Connection", "upgrade")
-            out.add("Upgrade", upgrade)
+            out.add("Connection" as StaticString, "upgrade")
+            out.add("Upgrade" as StaticString, upgrade)
         }
         let chain = xff.map { $0 + ", " + peer.text } ?? peer.text
-        out.add("X-Forwarded-For", chain)
-        out.add("X-Forwarded-Proto", xfProto ?? peer.proto)
-        if let h = xfHost ?? clientHost { out.add("X-Forwarded-Host", h) }
+        out.add("X-Forwarded-For" as StaticString, chain)
+        out.add("X-Forwarded-Proto" as StaticString, xfProto ?? peer.proto)
+        if let h = xfHost ?? clientHost { out.add("X-Forwarded-Host" as StaticString, h) }
         let prefix = joinPrefix(xfPrefix, route.strippedPrefix)
-        if !prefix.isEmpty { out.add("X-Forwarded-Prefix", prefix) }
-        out.add("X-Real-IP", peer.trusted ? realClient(chain, trustedProxies) : peer.text)
+        if !prefix.isEmpty { out.add("X-Forwarded-Prefix" as StaticString, prefix) }
+        out.add("X-Real-IP" as StaticString, peer.trusted ? realClient(chain, trustedProxies) : peer.text)
         return out
     }
 
