@@ -7,17 +7,11 @@ public final class RawClient {
     public private(set) var received: [UInt8] = []
 
     public init(port: Int, timeoutSeconds: Int = 10) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var tv = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        do throws(LoopbackConnectError) {
+            fd = try connectLoopback(port: port, receiveTimeoutSeconds: timeoutSeconds)
+        } catch {
+            throw RawClientError(message: "connect to \(port) failed: errno \(error.errno)")
         }
-        if rc != 0 { close(fd); throw RawClientError(message: "connect to \(port) failed: errno \(errno)") }
     }
 
     deinit { close(fd) }
@@ -27,14 +21,7 @@ public final class RawClient {
 
     public func send(_ text: String) { send(Array(text.utf8)) }
 
-    public func send(_ bytes: [UInt8]) {
-        var off = 0
-        while off < bytes.count {
-            let n = bytes[off...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if n <= 0 { return }
-            off += n
-        }
-    }
+    public func send(_ bytes: [UInt8]) { sendAll(fd, bytes) }
 
     /// Reads once; false at EOF or reset; throws on timeout.
     @discardableResult
