@@ -37,12 +37,15 @@ let package = Package(
             dependencies: ["KubeClient", "LocalCluster", "Proxy", "Controller", "HTTPCore", "DozeJSON"],
             linkerSettings: exportCurlHook),
 
+        // Test helpers shared by test targets (child processes, a blocking TCP client); no product modules.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+
         .testTarget(name: "DozeJSONTests", dependencies: ["DozeJSON"]),
-        .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),
+        .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore", "TestSupport"]),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "DozeJSON"],
                     linkerSettings: exportCurlHook),
         .testTarget(name: "LocalClusterTests", dependencies: ["LocalCluster", "DozeJSON", "HTTPCore"]),
-        .testTarget(name: "ProxyTests", dependencies: ["Proxy", "HTTPCore", "KubeClient", "LocalCluster", "DozeJSON"],
+        .testTarget(name: "ProxyTests", dependencies: ["Proxy", "HTTPCore", "KubeClient", "LocalCluster", "DozeJSON", "TestSupport"],
                     linkerSettings: exportCurlHook),
         // KubeClient against LocalCluster: two implementations written apart, checking each other.
         .testTarget(name: "IntegrationTests", dependencies: ["KubeClient", "LocalCluster", "DozeJSON"],
@@ -50,6 +53,6 @@ let package = Package(
         .testTarget(name: "ControllerTests", dependencies: ["Controller", "KubeClient", "DozeJSON", "LocalCluster", "HTTPCore"],
                     resources: [.copy("Golden")], linkerSettings: exportCurlHook),
         // `doze dev` as a subprocess (the built `doze` binary), pods as local processes.
-        .testTarget(name: "EndToEndTests", dependencies: ["KubeClient", "DozeJSON"], linkerSettings: exportCurlHook),
+        .testTarget(name: "EndToEndTests", dependencies: ["KubeClient", "DozeJSON", "TestSupport"], linkerSettings: exportCurlHook),
     ]
 )

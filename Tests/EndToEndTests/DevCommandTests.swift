@@ -1,6 +1,7 @@
 import DozeJSON
 import Foundation
 import KubeClient
+import TestSupport
 import Testing
 
 extension EndToEnd {

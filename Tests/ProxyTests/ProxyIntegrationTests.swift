@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The proxy end to end: the `doze proxy` binary between real peers (Python upstreams,

@@ -2,6 +2,7 @@ import DozeJSON
 import Foundation
 import KubeClient
 import Synchronization
+import TestSupport
 import Testing
 @testable import Proxy
 

@@ -1,5 +1,6 @@
 import DozeJSON
 import Foundation
+import TestSupport
 import Testing
 @testable import Proxy
 

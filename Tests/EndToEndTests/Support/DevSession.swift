@@ -1,6 +1,7 @@
 import DozeJSON
 import Foundation
 import KubeClient
+import TestSupport
 import Testing
 
 /// One `doze dev --port 0 --api-port 0 --kubeconfig TMP/kubeconfig APP.yaml…` subprocess: the

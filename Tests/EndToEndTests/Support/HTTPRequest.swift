@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// One request on its own connection, on its own thread (RawClient blocks), with a bounded wait.
 /// Status 0 and the error in `head` when the connection failed.

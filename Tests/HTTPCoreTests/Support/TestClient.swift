@@ -1,4 +1,5 @@
 import Glibc
+import TestSupport
 @testable import HTTPCore
 
 /// A small blocking TCP client for tests: every read is bounded by a receive timeout, so a
@@ -9,17 +10,11 @@ final class TestClient {
     private var parser = ResponseParser()
 
     init(port: Int, timeoutSeconds: Int = 5) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var tv = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        do throws(LoopbackConnectError) {
+            fd = try connectLoopback(port: port, receiveTimeoutSeconds: timeoutSeconds)
+        } catch {
+            throw TestClientError(message: "connect failed: \(error.errno)")
         }
-        if rc != 0 { close(fd); throw TestClientError(message: "connect failed: \(errno)") }
     }
 
     private var closed = false
@@ -34,14 +29,7 @@ final class TestClient {
 
     func send(_ text: String) { send(Array(text.utf8)) }
 
-    func send(_ bytes: [UInt8]) {
-        var off = 0
-        while off < bytes.count {
-            let n = bytes[off...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if n <= 0 { return }
-            off += n
-        }
-    }
+    func send(_ bytes: [UInt8]) { sendAll(fd, bytes) }
 
     /// Reads more bytes; empty at EOF; throws on timeout.
     func readSome() throws -> [UInt8] {

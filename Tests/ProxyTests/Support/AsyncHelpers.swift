@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TestSupport
 
 /// Polls a condition that no event announces (state inside the proxy), up to `seconds`.
 func waitFor(seconds: Double = 10, _ check: () -> Bool) async -> Bool {

@@ -4,6 +4,7 @@ import HTTPCore
 import KubeClient
 import LocalCluster
 import Synchronization
+import TestSupport
 @testable import Proxy
 
 /// An in-process local cluster (API server over HTTP, garbage collector, `.process` pod runtime)

@@ -3,15 +3,15 @@ import Synchronization
 
 /// A child process for integration tests (an upstream, the proxy, a client script): its output
 /// lines are collected as they arrive so a test can await a line ("listening on …") with a bound.
-final class PeerProcess: @unchecked Sendable {
-    let process = Process()
+public final class PeerProcess: @unchecked Sendable {
+    public let process = Process()
     private let output = Mutex<(lines: [String], partial: String, waiters: [(String, CheckedContinuation<String?, Never>)])>(([], "", []))
     /// Standard output reached EOF (the process exited and its output is all in).
     private let outputDone = Mutex<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
     private let stderrText = Mutex<String>("")
     private let exit = Mutex<(status: Int32?, waiters: [CheckedContinuation<Int32?, Never>])>((nil, []))
 
-    init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws {
+    public init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws {
         process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : "/usr/bin/env")
         process.arguments = executable.hasPrefix("/") ? arguments : [executable] + arguments
         if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
@@ -41,7 +41,7 @@ final class PeerProcess: @unchecked Sendable {
     }
 
     /// Runs a Python script given as text.
-    static func python(_ script: String, _ arguments: [String] = []) throws -> PeerProcess {
+    public static func python(_ script: String, _ arguments: [String] = []) throws -> PeerProcess {
         try PeerProcess("python3", ["-u", "-c", script] + arguments)
     }
 
@@ -79,7 +79,7 @@ final class PeerProcess: @unchecked Sendable {
     }
 
     /// The first output line containing `text`, awaited up to `seconds`; nil on timeout or exit.
-    func line(containing text: String, within seconds: Double = 20) async -> String? {
+    public func line(containing text: String, within seconds: Double = 20) async -> String? {
         await withTaskGroup(of: String?.self) { group in
             group.addTask {
                 await withCheckedContinuation { c in
@@ -109,19 +109,19 @@ final class PeerProcess: @unchecked Sendable {
     }
 
     /// The port at the end of the first line containing `text` (`… on 127.0.0.1:PORT` or `… port PORT`).
-    func port(after text: String) async -> Int? {
+    public func port(after text: String) async -> Int? {
         guard let line = await line(containing: text) else { return nil }
         let digits = line.reversed().drop { !$0.isNumber }.prefix { $0.isNumber }
         return Int(String(digits.reversed()))
     }
 
-    var allOutput: String { output.withLock { $0.lines.map { $0 + "\n" }.joined() + $0.partial } }
-    var errorOutput: String { stderrText.withLock { $0 } }
+    public var allOutput: String { output.withLock { $0.lines.map { $0 + "\n" }.joined() + $0.partial } }
+    public var errorOutput: String { stderrText.withLock { $0 } }
 
-    func signal(_ sig: Int32) { if process.isRunning { kill(process.processIdentifier, sig) } }
+    public func signal(_ sig: Int32) { if process.isRunning { kill(process.processIdentifier, sig) } }
 
     /// Waits for the process to exit (up to `seconds`); returns its status, or nil if it is still running.
-    func waitForExit(within seconds: Double = 20) async -> Int32? {
+    public func waitForExit(within seconds: Double = 20) async -> Int32? {
         let status = await withTaskGroup(of: Int32?.self) { group in
             group.addTask {
                 await withCheckedContinuation { c in
@@ -171,7 +171,7 @@ final class PeerProcess: @unchecked Sendable {
         }
     }
 
-    func stop() {
+    public func stop() {
         signal(SIGKILL)
         process.waitUntilExit()
     }

@@ -2,43 +2,30 @@ import Glibc
 
 /// A blocking TCP client for integration tests; every read is bounded by a receive timeout so
 /// a silent peer fails the test instead of hanging it.
-final class RawClient {
-    let fd: Int32
-    private(set) var received: [UInt8] = []
+public final class RawClient {
+    public let fd: Int32
+    public private(set) var received: [UInt8] = []
 
-    init(port: Int, timeoutSeconds: Int = 10) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var tv = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    public init(port: Int, timeoutSeconds: Int = 10) throws {
+        do throws(LoopbackConnectError) {
+            fd = try connectLoopback(port: port, receiveTimeoutSeconds: timeoutSeconds)
+        } catch {
+            throw RawClientError(message: "connect to \(port) failed: errno \(error.errno)")
         }
-        if rc != 0 { close(fd); throw RawClientError(message: "connect to \(port) failed: errno \(errno)") }
     }
 
     deinit { close(fd) }
 
     /// Ends the connection both ways now (the descriptor is closed at deinit).
-    func shutdownBoth() { Glibc.shutdown(fd, Int32(SHUT_RDWR)) }
+    public func shutdownBoth() { Glibc.shutdown(fd, Int32(SHUT_RDWR)) }
 
-    func send(_ text: String) { send(Array(text.utf8)) }
+    public func send(_ text: String) { send(Array(text.utf8)) }
 
-    func send(_ bytes: [UInt8]) {
-        var off = 0
-        while off < bytes.count {
-            let n = bytes[off...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if n <= 0 { return }
-            off += n
-        }
-    }
+    public func send(_ bytes: [UInt8]) { sendAll(fd, bytes) }
 
     /// Reads once; false at EOF or reset; throws on timeout.
     @discardableResult
-    func readSome() throws -> Bool {
+    public func readSome() throws -> Bool {
         var buf = [UInt8](repeating: 0, count: 65536)
         let n = buf.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
         if n < 0 {
@@ -49,10 +36,10 @@ final class RawClient {
         return n > 0
     }
 
-    var text: String { String(decoding: received, as: UTF8.self) }
+    public var text: String { String(decoding: received, as: UTF8.self) }
 
     /// Reads until the received text contains `marker`; returns the text so far.
-    func read(until marker: String) throws -> String {
+    public func read(until marker: String) throws -> String {
         while !text.contains(marker) {
             guard try readSome() else { throw RawClientError(message: "closed before \"\(marker)\"; got: \(text)") }
         }
@@ -60,14 +47,14 @@ final class RawClient {
     }
 
     /// Reads until the peer closes; returns everything received.
-    func readToClose() throws -> String {
+    public func readToClose() throws -> String {
         while try readSome() {}
         return text
     }
 
     /// Reads one response with a Content-Length body (or none); returns status, head and body text,
     /// consuming it from the buffer so the next response on the connection can be read.
-    func readResponse() throws -> (status: Int, head: String, body: String) {
+    public func readResponse() throws -> (status: Int, head: String, body: String) {
         while !text.contains("\r\n\r\n") {
             guard try readSome() else { throw RawClientError(message: "closed before a response head; got: \(text)") }
         }
@@ -85,9 +72,10 @@ final class RawClient {
     }
 }
 
-struct RawClientError: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
+public struct RawClientError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+    public init(message: String) { self.message = message }
 }
 
 extension Substring {
