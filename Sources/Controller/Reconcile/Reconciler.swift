@@ -70,6 +70,8 @@ public final class Reconciler: Sendable {
             return .done
         }
         let verdict: AppObservation.Verdict
+        // One read of the Deployment: the replica count we render and the resourceVersion the
+        // apply is conditioned on must come from the same copy (see `applyChildren`).
         var deployment = stores.deployments.get(key)
         var desired = 0
         do {
@@ -79,7 +81,7 @@ public final class Reconciler: Sendable {
             if let other = routes.holder(ofRouteOf: key) {
                 verdict = .routeConflict(other)
             } else {
-                deployment = try await applyChildren(app, object: object, desired: desired) ?? deployment
+                deployment = try await applyChildren(app, object: object, desired: desired, liveDeployment: deployment) ?? deployment
                 verdict = .valid(url: context.externalURL(of: app.spec.route), scaleToZero: app.spec.scaling.scaleToZero)
             }
         } catch let invalid as InvalidSpec {
@@ -100,7 +102,10 @@ public final class Reconciler: Sendable {
     }
 
     /// Applies every child that differs from the cache; returns the Deployment if it was written.
-    private func applyChildren(_ app: Controller.App, object: JSON, desired: Int) async throws -> JSON? {
+    /// `liveDeployment` is the cached copy `desired` was computed from: the Deployment is diffed
+    /// against it and applied with its resourceVersion, never with a later read's (the cache may
+    /// have moved on meanwhile, e.g. to a proxy's wake, which the apply would then undo).
+    private func applyChildren(_ app: Controller.App, object: JSON, desired: Int, liveDeployment: JSON?) async throws -> JSON? {
         let rendered = app.render(context, replicas: .count(desired))
         var deployment: JSON?
         for child in rendered.objects {
@@ -115,7 +120,7 @@ public final class Reconciler: Sendable {
                 continue
             }
             guard let store = stores.store(for: kind) else { continue }
-            let live = store.get(key)
+            let live = kind == "Deployment" ? liveDeployment : store.get(key)
             guard ChildDiff.needsApply(stamped, live: live) else { continue }
             if kind == "Deployment", let rv = live?[path: "metadata", "resourceVersion"] {
                 // Optimistic concurrency: replicas come from this cached copy; if the proxy has

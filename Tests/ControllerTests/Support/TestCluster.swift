@@ -31,6 +31,7 @@ final class TestCluster: Sendable {
                 return HTTPResponse(status: code, headers: ["Content-Type": "application/json", "Retry-After": "0"],
                                     body: .bytes(body.serializedBytes()))
             }
+            if let hook = traffic.onRequest.withLock({ $0 }) { await hook(req) }
             let resp = await api.handle(req)
             traffic.answered(req, resp.status)
             return resp
@@ -111,6 +112,12 @@ final class TestCluster: Sendable {
         traffic.faults.withLock { $0 = (status, count, methods, matching) }
     }
 
+    /// Runs `hook` on every request that comes over HTTP, before the API server handles it
+    /// (say, to change something at an exact point of a reconcile); nil removes it.
+    func onRequest(_ hook: (@Sendable (HTTPRequest) async -> Void)?) {
+        traffic.onRequest.withLock { $0 = hook }
+    }
+
     /// Injected faults not yet served.
     var pendingFaults: Int { traffic.faults.withLock { $0.remaining } }
 
@@ -151,6 +158,8 @@ final class Traffic: Sendable {
     let requests = Mutex(0)
 
     let lists = Mutex<[String: Int]>([:])
+
+    let onRequest = Mutex<(@Sendable (HTTPRequest) async -> Void)?>(nil)
 
     func answered(_ req: HTTPRequest, _ status: Int) {
         guard status == 200 else { return }
