@@ -59,17 +59,24 @@ public final class ObjectCache: Sendable {
     }
 
     /// Write-through of the answer to our own write, so the next reconcile does not act on the
-    /// copy from before it; ignored when the watch has already delivered something newer.
+    /// copy from before it; ignored when the watch has already delivered that version or a newer
+    /// one (a write-through may be a local edit of an older copy, e.g. the sleep loop's scale:
+    /// the watch's object of the same version is the real one, status included).
     public func writeThrough(_ object: JSON) {
         let key = Self.key(of: object)
         objects.withLock { s in
-            if let cur = s[key], Self.isNewer(cur, than: object) { return }
+            if let cur = s[key], Self.isNewer(cur, than: object) || Self.sameVersion(cur, object) { return }
             s[key] = object
         }
     }
 
     /// resourceVersions are opaque, but every server we talk to uses integers; when they are
     /// not, assume the cached copy is not newer.
+    static func sameVersion(_ a: JSON, _ b: JSON) -> Bool {
+        guard let x = a[path: "metadata", "resourceVersion"].string else { return false }
+        return x == b[path: "metadata", "resourceVersion"].string
+    }
+
     static func isNewer(_ a: JSON, than b: JSON) -> Bool {
         guard let x = a[path: "metadata", "resourceVersion"].string.flatMap(Int.init),
               let y = b[path: "metadata", "resourceVersion"].string.flatMap(Int.init) else { return false }
