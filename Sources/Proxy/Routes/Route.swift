@@ -1,53 +1,23 @@
 /// Where requests for a host and path prefix go. Immutable; built by a route source
 /// (the static routes file now, App objects later) and indexed by `RouteTable`.
 public struct Route: Sendable, Hashable {
-    /// The fields live in one immutable object: the data path copies routes out of snapshots
-    /// several times per request, and a copy is then one retain instead of one per field.
-    private final class Storage: Sendable {
-        let host: String?
-        let path: String
-        let stripPath: Bool
-        let upstreams: [Upstream]
-        let app: AppRouteInfo?
-        let strippedPrefix: String
-        init(host: String?, path: String, stripPath: Bool, upstreams: [Upstream], app: AppRouteInfo?) {
-            self.host = host
-            self.path = path
-            self.stripPath = stripPath
-            self.upstreams = upstreams
-            self.app = app
-            strippedPrefix = stripPath && path != "/" ? path : ""
-        }
-    }
-    private let storage: Storage
-
     /// The host pattern, lower case: an exact name, `*.example.com`, or nil for any host.
-    public var host: String? { storage.host }
+    public let host: String?
     /// The path prefix, normalised: starts with `/`, no trailing `/` unless it is `/` itself.
-    public var path: String { storage.path }
+    public let path: String
     /// When true the prefix is removed before forwarding (`/x/y` → `/y`).
-    public var stripPath: Bool { storage.stripPath }
-    public var upstreams: [Upstream] { storage.upstreams }
+    public let stripPath: Bool
+    public let upstreams: [Upstream]
     /// Set on routes built from App objects: the App's identity, starting endpoints and wake
     /// settings. Nil for static routes, which never wake or sleep.
-    public var app: AppRouteInfo? { storage.app }
+    public let app: AppRouteInfo?
 
     public init(host: String?, path: String?, stripPath: Bool, upstreams: [Upstream], app: AppRouteInfo? = nil) throws(RouteError) {
-        storage = Storage(host: try Route.normalizedHost(host), path: try Route.normalizedPath(path), stripPath: stripPath,
-                          upstreams: upstreams, app: app)
-    }
-
-    public static func == (a: Route, b: Route) -> Bool {
-        a.storage === b.storage || (a.host == b.host && a.path == b.path && a.stripPath == b.stripPath
-            && a.upstreams == b.upstreams && a.app == b.app)
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(host)
-        hasher.combine(path)
-        hasher.combine(stripPath)
-        hasher.combine(upstreams)
-        hasher.combine(app)
+        self.host = try Route.normalizedHost(host)
+        self.path = try Route.normalizedPath(path)
+        self.stripPath = stripPath
+        self.upstreams = upstreams
+        self.app = app
     }
 
     /// The label that names this route in metrics and logs: `host/path`, `*` for any host.
@@ -55,7 +25,7 @@ public struct Route: Sendable, Hashable {
 
     /// The prefix the client saw that the upstream does not: what `X-Forwarded-Prefix` carries
     /// and what a rewritten `Location` gets back. Empty when nothing is stripped.
-    public var strippedPrefix: String { storage.strippedPrefix }
+    public var strippedPrefix: String { stripPath && path != "/" ? path : "" }
 
     static func normalizedHost(_ host: String?) throws(RouteError) -> String? {
         guard var h = host.map({ String($0.trimmingSpaces()).lowercased() }), !h.isEmpty else { return nil }

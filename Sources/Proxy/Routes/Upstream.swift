@@ -1,34 +1,23 @@
 /// One backend a route forwards to: a plain-HTTP `host:port`.
 public struct Upstream: Sendable, Hashable, CustomStringConvertible {
-    /// One immutable object, so that copying an upstream (several times per request) is one
-    /// retain rather than one per string.
-    private final class Storage: Sendable {
-        let host: String
-        let port: Int
-        let authority: String
-        let hostHeader: String
-        init(host: String, port: Int) {
-            self.host = host
-            self.port = port
-            let h = host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]" : host
-            authority = "\(h):\(port)"
-            hostHeader = port == 80 ? h : authority
-        }
-    }
-    private let storage: Storage
-
     /// Host name or IP literal, without brackets for IPv6.
-    public var host: String { storage.host }
-    public var port: Int { storage.port }
+    public let host: String
+    public let port: Int
     /// `host:port`, with brackets around an IPv6 literal: what goes in a `Host` header and in messages.
-    public var authority: String { storage.authority }
+    public let authority: String
     /// The `Host` value for this upstream: the port is omitted when it is 80.
     /// Both are derived once here: every forwarded request needs one (no per-request formatting).
-    public var hostHeader: String { storage.hostHeader }
+    public let hostHeader: String
 
-    public init(host: String, port: Int) { storage = Storage(host: host, port: port) }
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+        let h = host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]" : host
+        authority = "\(h):\(port)"
+        hostHeader = port == 80 ? h : authority
+    }
 
-    public static func == (a: Upstream, b: Upstream) -> Bool { a.storage === b.storage || (a.port == b.port && a.host == b.host) }
+    public static func == (a: Upstream, b: Upstream) -> Bool { a.port == b.port && a.host == b.host }
     public func hash(into hasher: inout Hasher) {
         hasher.combine(host)
         hasher.combine(port)
