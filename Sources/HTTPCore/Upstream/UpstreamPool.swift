@@ -21,12 +21,7 @@ public struct UpstreamPoolConfiguration: Sendable {
 public final class UpstreamPool {
     public let loop: EventLoop
     public let configuration: UpstreamPoolConfiguration
-    /// Idle connections per address, each list a box: reading a box out of the dictionary and
-    /// mutating it avoids the dictionary's in-place modify accessor, whose coroutine frame was a
-    /// heap allocation on every take and every release.
-    private var idle: [UpstreamAddress: IdleList] = [:]
-    /// The list used last: most loops talk to few upstreams, so this skips hashing the address.
-    private var recent: IdleList?
+    private var idle: [UpstreamAddress: [UpstreamConnection]] = [:]
 
     public init(loop: EventLoop, configuration: UpstreamPoolConfiguration = UpstreamPoolConfiguration()) {
         self.loop = loop
@@ -41,14 +36,7 @@ public final class UpstreamPool {
         return p
     }
 
-    public func idleCount(_ address: UpstreamAddress) -> Int { idle[address]?.connections.count ?? 0 }
-
-    private func list(_ address: UpstreamAddress) -> IdleList? {
-        if let r = recent, r.address == address { return r }
-        let l = idle[address]
-        if l != nil { recent = l }
-        return l
-    }
+    public func idleCount(_ address: UpstreamAddress) -> Int { idle[address]?.count ?? 0 }
 
     /// Calls back (on this loop) with a connection: an idle one when available, else a new one
     /// once connected, or an error (connect failure or timeout).
@@ -63,7 +51,7 @@ public final class UpstreamPool {
     /// Pops the most recently used idle connection in place (no copy of the idle list, whose
     /// every element would otherwise be retained and released on each request).
     private func takeIdle(_ address: UpstreamAddress) -> UpstreamConnection? {
-        guard let conn = list(address)?.connections.popLast() else { return nil }
+        guard let conn = idle[address]?.popLast() else { return nil }
         conn.idleDeadline.disarm()
         conn.inPool = false
         conn.isReused = true
@@ -106,21 +94,14 @@ public final class UpstreamPool {
     }
 
     func release(_ conn: UpstreamConnection) {
-        let l: IdleList
-        if let existing = list(conn.address) {
-            l = existing
-        } else {
-            if idle.count >= 64 { idle = idle.filter { !$0.value.connections.isEmpty } }  // upstreams come and go
-            l = IdleList(conn.address)
-            idle[conn.address] = l
-            recent = l
-        }
-        guard l.connections.count < configuration.maxIdlePerKey else {
+        // In place: `idle[key, default:]` mutates the stored array without copying it.
+        guard (idle[conn.address]?.count ?? 0) < configuration.maxIdlePerKey else {
             conn.close()
             return
         }
         conn.inPool = true
-        l.connections.append(conn)
+        idle[conn.address, default: []].append(conn)
+        if idle.count > 64 { idle = idle.filter { !$0.value.isEmpty } }  // upstreams come and go
         conn.idleDeadline.arm(afterNanoseconds: configuration.idleTimeoutNanoseconds)
     }
 
@@ -128,21 +109,13 @@ public final class UpstreamPool {
     func remove(_ conn: UpstreamConnection) {
         conn.idleDeadline.disarm()
         conn.inPool = false
-        list(conn.address)?.connections.removeAll { $0 === conn }
+        idle[conn.address]?.removeAll { $0 === conn }
+        if idle[conn.address]?.isEmpty == true { idle[conn.address] = nil }
     }
 
     /// Closes every idle connection (shutdown).
     public func closeIdle() {
-        let lists = idle.values
+        for list in idle.values { for c in list { c.close() } }
         idle = [:]
-        recent = nil
-        for l in lists { for c in l.connections { c.close() } }
     }
-}
-
-/// The idle connections to one address, most recently used last.
-private final class IdleList {
-    let address: UpstreamAddress
-    var connections: [UpstreamConnection] = []
-    init(_ address: UpstreamAddress) { self.address = address }
 }
