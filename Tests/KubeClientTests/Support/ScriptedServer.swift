@@ -86,15 +86,16 @@ final class ServerCore: Sendable {
 
     /// Closes the listener and every open connection.
     func stop() {
-        let fds: [Int32]? = state.withLock { s in
-            if s.stopped { return nil }
-            s.stopped = true
-            return Array(s.open)
+        let first = state.withLock { s in
+            defer { s.stopped = true }
+            return !s.stopped
         }
-        guard let fds else { return }
+        guard first else { return }
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
-        for fd in fds { shutdown(fd, Int32(SHUT_RDWR)) }
+        // Under the lock: a connection thread closes its descriptor only under it, after taking
+        // it out of `open`, so every number here is still this server's connection.
+        state.withLock { s in for fd in s.open { shutdown(fd, Int32(SHUT_RDWR)) } }
     }
 
     func acceptLoop() {
@@ -117,8 +118,12 @@ final class ServerCore: Sendable {
     private func serve(_ fd: Int32) {
         let connection = ServerConnection(fd: fd)
         defer {
-            state.withLock { _ = $0.open.remove(fd) }
-            connection.closeIfOpen()
+            connection.drop()
+            // Closed under the lock, after leaving `open`: `stop()` never sees a closed number.
+            state.withLock { s in
+                _ = s.open.remove(fd)
+                close(fd)
+            }
         }
         var reader = RequestReader(fd: fd)
         while !connection.isClosed, var request = reader.next(onExpectContinue: { connection.write("HTTP/1.1 100 Continue\r\n\r\n") }) {

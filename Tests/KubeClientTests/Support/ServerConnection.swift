@@ -50,14 +50,15 @@ final class ServerConnection: Sendable {
     /// The terminating chunk: a clean end of the response.
     func endChunked() { write("0\r\n\r\n") }
 
-    /// Closes the socket mid-response (or instead of one): the client sees a dropped connection.
+    /// Ends the connection mid-response (or instead of one): the client sees a dropped connection.
+    /// Only shuts the socket down: the descriptor is closed by the server's connection thread,
+    /// under the server's lock, once it has left the set `stop()` shuts down — closing it here
+    /// would let `stop()` shut down whatever connection the number is reused for next (another
+    /// test's, which then fails with "connection reset by peer").
     func drop() {
         guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         shutdown(fd, Int32(SHUT_RDWR))
-        close(fd)
     }
-
-    func closeIfOpen() { drop() }
 
     func write(_ text: String) { write(Array(text.utf8)) }
 
