@@ -78,13 +78,6 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
         count += 1
     }
 
-    /// Whether a field named `lower` (a lower-case literal) is present.
-    @inlinable public func contains(lower: StaticString) -> Bool {
-        var found = false
-        forEachField { f in if !found && f.nameIs(lower) { found = true } }
-        return found
-    }
-
     private mutating func appendSanitized(_ bytes: String.UTF8View) {
         if bytes.withContiguousStorageIfAvailable({ b in
             if !b.contains(where: { $0 == CR || $0 == LF || $0 == 0 }) { wire.append(contentsOf: b); return true }
@@ -110,9 +103,6 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
         count += 1
     }
 
-    /// Room for `n` more fields of typical size, so a list grows its storage once.
-    public mutating func reserveCapacity(_ n: Int) { wire.reserveCapacity(wire.count + n * 40) }
-
     /// Room for `bytes` more bytes of fields.
     public mutating func reserveCapacity(bytes: Int) { wire.reserveCapacity(wire.count + bytes) }
 
@@ -122,6 +112,7 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
         add(name, value)
     }
 
+    /// Removes every field of that name; when there is none, the storage is left as it is (no copy).
     public mutating func remove(_ name: String) {
         guard contains(name) else { return }
         var kept = HTTPHeaders()

@@ -70,13 +70,13 @@ public final class ObjectCache: Sendable {
         }
     }
 
-    /// resourceVersions are opaque, but every server we talk to uses integers; when they are
-    /// not, assume the cached copy is not newer.
     static func sameVersion(_ a: JSON, _ b: JSON) -> Bool {
         guard let x = a[path: "metadata", "resourceVersion"].string else { return false }
         return x == b[path: "metadata", "resourceVersion"].string
     }
 
+    /// resourceVersions are opaque, but every server we talk to uses integers; when they are
+    /// not, assume the cached copy is not newer.
     static func isNewer(_ a: JSON, than b: JSON) -> Bool {
         guard let x = a[path: "metadata", "resourceVersion"].string.flatMap(Int.init),
               let y = b[path: "metadata", "resourceVersion"].string.flatMap(Int.init) else { return false }

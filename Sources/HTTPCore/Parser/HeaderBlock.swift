@@ -8,7 +8,8 @@ struct HeaderBlock {
     /// Transfer codings listed over all `Transfer-Encoding` fields, and whether the last is `chunked`.
     var transferCodings = 0
     var lastCodingChunked = false
-    var hasTransferEncoding = false
+    /// A `Transfer-Encoding` field was present (even an empty one counts one coding).
+    var hasTransferEncoding: Bool { transferCodings > 0 }
     /// `Connection` tokens that matter to framing, as flags: no per-field allocation.
     var connectionClose = false
     var connectionKeepAlive = false
@@ -89,7 +90,6 @@ struct HeaderBlock {
                 contentLength = n
             }
         case 17 where bytesEqualLower(name, "transfer-encoding"):
-            hasTransferEncoding = true
             if bytesEqualLower(value, "chunked") {
                 transferCodings += 1
                 lastCodingChunked = true

@@ -88,7 +88,7 @@ public enum HTTPWriter {
     /// The framing fields a connection sets itself, which callers' header lists must not repeat:
     /// `Content-Length`, `Transfer-Encoding` and `Connection` (and `Upgrade` when asked).
     @inline(__always)
-    static func isFramingField(_ name: UnsafeRawBufferPointer, orUpgrade: Bool = false) -> Bool {
+    public static func isFramingField(_ name: UnsafeRawBufferPointer, orUpgrade: Bool = false) -> Bool {
         switch name.count {
         case 14: return bytesEqualLower(name, "content-length")
         case 17: return bytesEqualLower(name, "transfer-encoding")
@@ -148,7 +148,3 @@ public enum HTTPWriter {
         }
     }
 }
-
-/// `Content-Length`, `Transfer-Encoding` or `Connection`: the fields HTTPCore's writers set
-/// themselves and drop from any list they are given.
-public func isFramingField(_ name: UnsafeRawBufferPointer) -> Bool { HTTPWriter.isFramingField(name) }

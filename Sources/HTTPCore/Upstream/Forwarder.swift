@@ -65,8 +65,8 @@ extension HTTPServerExchange {
                         rewriteResponse: ((inout HTTPResponseHead) -> Void)? = nil,
                         completion: @escaping (ForwardOutcome) -> Void) {
         var upstreamHead = head
-        // Answered here when the body is first read. Checked first: removing copies the fields.
-        if upstreamHead.headers.contains(lower: "expect") { upstreamHead.headers.remove("Expect") }
+        // Answered here when the body is first read (removing copies the fields only if present).
+        upstreamHead.headers.remove("Expect")
         upstreamHead.upgrade = self.head.upgrade
         upstreamHead.framing = self.head.framing
         let f = Forwarding(exchange: self, address: address, head: upstreamHead, pool: pool, options: options,

@@ -54,16 +54,9 @@ enum HeaderNames {
         }
     }
 
-    static func isHopByHop(_ name: String) -> Bool {
-        var n = name
-        return n.withUTF8 { isHopByHop(UnsafeRawBufferPointer($0)) }
-    }
-
     /// Fields that carry client identity as seen by earlier proxies: only trusted peers may set them.
-    static func isForwardingInfo(_ name: UnsafeRawBufferPointer) -> Bool {
-        guard name.count >= 9 else { return false }
-        if name.count >= 12, bytesEqualLower(UnsafeRawBufferPointer(rebasing: name[..<12]), "x-forwarded-") { return true }
-        return bytesEqualLower(name, "forwarded") || bytesEqualLower(name, "x-real-ip")
+    static func isForwardingInfo(_ f: HTTPHeaders.Field) -> Bool {
+        f.nameHasPrefix("x-forwarded-") || f.nameIs("forwarded") || f.nameIs("x-real-ip")
     }
 
     /// `keep-alive`, `close` or `upgrade` alone: a `Connection` value that names no other field.
@@ -77,7 +70,7 @@ enum HeaderNames {
         headers.forEachField { f in
             guard f.nameIs("connection") else { return }
             // The usual value is one of these alone: no splitting, no strings made.
-            if f.valueIs("keep-alive") || f.valueIs("close") || f.valueIs("upgrade") { return }
+            if isPlainConnectionValue(f) { return }
             for t in f.valueString.split(separator: ",") {
                 let token = String(t).trimmingSpaces()
                 // keep-alive, close and upgrade name no extra field worth a comparison per header.

@@ -69,7 +69,7 @@ public enum RequestHeaderRewriter {
                 return
             }
             if !tokens.isEmpty && tokens.contains(where: { f.nameEquals($0) }) { return }
-            if HeaderNames.isForwardingInfo(f.name) {
+            if HeaderNames.isForwardingInfo(f) {
                 guard peer.trusted else { return }
                 // A trusted peer's values are carried on; ours replace or extend the four we set.
                 if f.nameIs("x-forwarded-for") { xff = xff.map { $0 + ", " + f.valueString } ?? f.valueString; return }

@@ -10,7 +10,7 @@ public enum ResponseHeaderRewriter {
         var hasConnection = false, edits = false
         headers.forEachField { f in
             if f.nameIs("connection") && !HeaderNames.isPlainConnectionValue(f) { hasConnection = true }
-            if f.nameIs("location") || (HeaderNames.isHopByHop(f.name) && !HTTPCore.isFramingField(f.name)) { edits = true }
+            if f.nameIs("location") || (HeaderNames.isHopByHop(f.name) && !HTTPWriter.isFramingField(f.name)) { edits = true }
         }
         let tokens = hasConnection ? HeaderNames.connectionTokens(headers) : []
         // The usual response needs no edit: the fields the client connection frames itself

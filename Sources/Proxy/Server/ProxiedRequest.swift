@@ -65,7 +65,7 @@ final class ProxiedRequest {
         head.target = plan.target
         head.headers = RequestHeaderRewriter.upstreamHeaders(exchange.head.headers, route: self.route, upstream: upstream, peer: peer,
                                                              isUpgrade: plan.isUpgrade, trustedProxies: state.settings.trustedProxies)
-        current = (upstream, lease, pinned != nil)
+        current = (upstream, lease)
         // Both callbacks capture only `self`, so neither needs a closure context of its own.
         exchange.forward(to: UpstreamAddress(host: upstream.host, port: upstream.port), head: head,
                          pool: state.pool(on: exchange.loop),
@@ -74,18 +74,19 @@ final class ProxiedRequest {
                          completion: { [self] outcome in finished(outcome) })
     }
 
-    /// The attempt in progress: its upstream, its balancer lease, and whether the wake path released it.
-    private var current: (upstream: Upstream, lease: LeastOutstandingBalancer.Lease?, released: Bool)?
+    /// The attempt in progress: its upstream and its balancer lease (nil when pinned by the wake path).
+    private var current: (upstream: Upstream, lease: LeastOutstandingBalancer.Lease?)?
 
     private func rewriteResponse(_ h: inout HTTPResponseHead) {
-        guard let (upstream, _, released) = current else { return }
+        guard let (upstream, _) = current else { return }
         h.headers = ResponseHeaderRewriter.clientHeaders(h.headers, status: h.status, route: route,
                                                         upstream: upstream, externalHost: plan.host, proto: peer.proto)
-        if released { app?.firstResponseByte(now: monotonicNanos()) }
+        // `pinned` stays set until the attempt finishes: a request the wake path released.
+        if pinned != nil { app?.firstResponseByte(now: monotonicNanos()) }
     }
 
     private func finished(_ outcome: ForwardOutcome) {
-        guard let (upstream, lease, _) = current else { return }
+        guard let (upstream, lease) = current else { return }
         current = nil
         finished(outcome, lease: lease, upstream: upstream)
     }
