@@ -68,6 +68,18 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
         appendValue(value)
     }
 
+    /// Appends a field named by a literal with the value of a field of another list, as bytes
+    /// (values in a list are clean already: see `add`).
+    public mutating func add(_ name: StaticString, valueOf field: Field) {
+        wire.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        wire.append(58)
+        wire.append(SP)
+        wire.append(contentsOf: field.value)
+        wire.append(CR)
+        wire.append(LF)
+        count += 1
+    }
+
     /// `: value` CRLF after a name just written, completing a field.
     private mutating func appendValue(_ value: String) {
         wire.append(58)
@@ -118,6 +130,17 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
         var kept = HTTPHeaders()
         kept.wire.reserveCapacity(wire.count)
         forEachField { f in if !f.nameEquals(name) { kept.append(f) } }
+        self = kept
+    }
+
+    /// Removes every field named `lower`, a lower-case literal: the byte comparison, for the data path.
+    public mutating func remove(lowercased lower: StaticString) {
+        var found = false
+        forEachField { f in if !found && f.nameIs(lower) { found = true } }
+        guard found else { return }
+        var kept = HTTPHeaders()
+        kept.wire.reserveCapacity(wire.count)
+        forEachField { f in if !f.nameIs(lower) { kept.append(f) } }
         self = kept
     }
 

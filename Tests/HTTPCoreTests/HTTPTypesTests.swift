@@ -26,6 +26,12 @@ import Testing
     h.forEachField { f in if !f.nameIs("host") { names.append(f.nameString) } }
     #expect(names == ["X-Colon", "X-Spaced"])
     #expect(h.contains("HOST") && !h.contains("Hos"))
+    var expect: HTTPHeaders = ["Expect": "100-continue", "X-A": "1", "EXPECT": "x"]
+    let before = expect
+    expect.remove(lowercased: "x-b")
+    #expect(expect == before)
+    expect.remove(lowercased: "expect")
+    #expect(expect.fields.map(\.name) == ["X-A"])
 }
 
 @Test func headerValuesCannotEndTheirField() {

@@ -168,3 +168,19 @@ let smugglingCases: [SmugglingCase] = [
         }
     }
 }
+
+/// Methods and reason phrases that come back as literals must still be exactly the bytes sent:
+/// methods are case-sensitive, and a near miss is its own string.
+@Test(arguments: ["GET", "POST", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS", "get", "GETS", "PROPFIND", "POS"])
+func methodsAreTheBytesSent(method: String) {
+    let events = parseRequest("\(method) / HTTP/1.1\r\nHost: a\r\n\r\n")
+    guard case .head(let h)? = events.first else { Issue.record("no head: \(events)"); return }
+    #expect(h.method == method)
+}
+
+@Test(arguments: ["OK", "ok", "Not Found", "Not Modified", "No Content", "Created", "Okay", "Custom reason"])
+func reasonPhrasesAreTheBytesSent(reason: String) {
+    let events = parseResponse("HTTP/1.1 200 \(reason)\r\nContent-Length: 0\r\n\r\n")
+    guard case .head(let h)? = events.first else { Issue.record("no head: \(events)"); return }
+    #expect(h.reason == reason)
+}

@@ -89,4 +89,31 @@ extension UnsafeRawBufferPointer {
     func string(_ range: Range<Int>) -> String {
         String(decoding: UnsafeRawBufferPointer(rebasing: self[range]), as: UTF8.self)
     }
+
+    /// Like `string`, but the words nearly every head carries (methods, the usual reason
+    /// phrases) come back as literals: no UTF-8 validation and no new string per request.
+    func commonString(_ range: Range<Int>) -> String {
+        let b = UnsafeRawBufferPointer(rebasing: self[range])
+        switch b.count {
+        case 2 where b[0] == 0x4F && b[1] == 0x4B: return "OK"
+        case 3 where equals(b, "GET"): return "GET"
+        case 3 where equals(b, "PUT"): return "PUT"
+        case 4 where equals(b, "POST"): return "POST"
+        case 4 where equals(b, "HEAD"): return "HEAD"
+        case 5 where equals(b, "PATCH"): return "PATCH"
+        case 6 where equals(b, "DELETE"): return "DELETE"
+        case 7 where equals(b, "OPTIONS"): return "OPTIONS"
+        case 7 where equals(b, "Created"): return "Created"
+        case 9 where equals(b, "Not Found"): return "Not Found"
+        case 10 where equals(b, "No Content"): return "No Content"
+        case 12 where equals(b, "Not Modified"): return "Not Modified"
+        default: return String(decoding: b, as: UTF8.self)
+        }
+    }
+
+    private func equals(_ b: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
+        let l = literal.utf8Start
+        for i in 0..<b.count where b[i] != l[i] { return false }
+        return true
+    }
 }

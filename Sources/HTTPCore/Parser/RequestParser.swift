@@ -123,7 +123,7 @@ public struct RequestParser: Sendable {
         case .success(true): framing = .chunked
         case .success(false): if let n = block.contentLength { framing = .length(n) }
         }
-        var head = HTTPRequestHead(method: buf.string(line.lowerBound..<sp1), target: buf.string((sp1 + 1)..<sp2),
+        var head = HTTPRequestHead(method: buf.commonString(line.lowerBound..<sp1), target: buf.string((sp1 + 1)..<sp2),
                                    version: version, headers: block.headers, keepAlive: block.keepAlive(version),
                                    framing: framing)
         if block.expectContinue && version.minor >= 1 { head.expectsContinue = true }

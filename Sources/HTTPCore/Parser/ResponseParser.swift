@@ -161,7 +161,7 @@ public struct ResponseParser: Sendable {
         if line.count > 12 {
             guard buf[line.lowerBound + 12] == SP else { return .failure(bad) }
             for j in (line.lowerBound + 13)..<line.upperBound where !isFieldValueByte(buf[j]) { return .failure(bad) }
-            reason = buf.string((line.lowerBound + 13)..<line.upperBound)
+            reason = buf.commonString((line.lowerBound + 13)..<line.upperBound)
         }
         var framing = HTTPBodyFraming.untilClose
         if block.hasTransferEncoding {

@@ -66,7 +66,7 @@ extension HTTPServerExchange {
                         completion: @escaping (ForwardOutcome) -> Void) {
         var upstreamHead = head
         // Answered here when the body is first read (removing copies the fields only if present).
-        upstreamHead.headers.remove("Expect")
+        upstreamHead.headers.remove(lowercased: "expect")
         upstreamHead.upgrade = self.head.upgrade
         upstreamHead.framing = self.head.framing
         let f = Forwarding(exchange: self, address: address, head: upstreamHead, pool: pool, options: options,

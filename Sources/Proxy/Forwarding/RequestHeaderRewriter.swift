@@ -50,16 +50,18 @@ public enum RequestHeaderRewriter {
                                        trustedProxies: TrustedProxies) -> HTTPHeaders {
         // One pass over the client's fields as bytes: kept ones are copied line for line, and
         // strings are made only for the values this proxy reads (Host, a trusted peer's chain).
-        var clientHost: String?
         var hasConnection = false
         headers.forEachField { f in
-            if clientHost == nil && f.nameIs("host") { clientHost = f.valueString }
             if f.nameIs("connection") && !HeaderNames.isPlainConnectionValue(f) { hasConnection = true }
         }
         let tokens = hasConnection ? HeaderNames.connectionTokens(headers) : []
         var out = HTTPHeaders()
         headers.withWireBytes { out.reserveCapacity(bytes: $0.count + 160) }
-        out.add("Host" as StaticString, isUpgrade ? (clientHost ?? upstream.hostHeader) : upstream.hostHeader)
+        if isUpgrade {
+            out.add("Host" as StaticString, headers["host"] ?? upstream.hostHeader)
+        } else {
+            out.add("Host" as StaticString, upstream.hostHeader)
+        }
         var upgrade: String?
         var xff: String?, xfProto: String?, xfHost: String?, xfPrefix: String?
         headers.forEachField { f in
@@ -87,7 +89,17 @@ public enum RequestHeaderRewriter {
         let chain = xff.map { $0 + ", " + peer.text } ?? peer.text
         out.add("X-Forwarded-For" as StaticString, chain)
         out.add("X-Forwarded-Proto" as StaticString, xfProto ?? peer.proto)
-        if let h = xfHost ?? clientHost { out.add("X-Forwarded-Host" as StaticString, h) }
+        if let xfHost {
+            out.add("X-Forwarded-Host" as StaticString, xfHost)
+        } else {
+            // The client's Host, copied as bytes: its first field, as the parser saw it.
+            var done = false
+            headers.forEachField { f in
+                guard !done, f.nameIs("host") else { return }
+                done = true
+                out.add("X-Forwarded-Host" as StaticString, valueOf: f)
+            }
+        }
         let prefix = joinPrefix(xfPrefix, route.strippedPrefix)
         if !prefix.isEmpty { out.add("X-Forwarded-Prefix" as StaticString, prefix) }
         out.add("X-Real-IP" as StaticString, peer.trusted ? realClient(chain, trustedProxies) : peer.text)

@@ -24,11 +24,17 @@ public final class RouteTable: Sendable {
     private let wildcard: [String: [Int]]
     private let anyHost: [Int]
 
-    public init(routes: [Route], generation: UInt64 = 0, metricSlot: (Route) -> Int = { _ in 0 },
-                app: (Route) -> AppRuntime? = { _ in nil }) {
+    public convenience init(routes: [Route], generation: UInt64 = 0, metricSlot: (Route) -> Int = { _ in 0 },
+                            app: (Route) -> AppRuntime? = { _ in nil }) {
+        self.init(routes: routes, generation: generation, metricSlots: routes.map(metricSlot),
+                  apps: routes.map { $0.app == nil ? nil : app($0) })
+    }
+
+    init(routes: [Route], generation: UInt64, metricSlots: [Int], apps: [AppRuntime?]) {
         self.routes = routes
-        apps = routes.map { $0.app == nil ? nil : app($0) }
+        self.apps = apps
         self.generation = generation
+        self.metricSlots = metricSlots
         var upstreamIndex: [Upstream: Int] = [:]
         var upstreams: [Upstream] = []
         routeUpstreams = routes.map { route in
@@ -40,7 +46,6 @@ public final class RouteTable: Sendable {
             }
         }
         self.upstreams = upstreams
-        metricSlots = routes.map(metricSlot)
 
         var exact: [String: [Int]] = [:], wildcard: [String: [Int]] = [:], anyHost: [Int] = []
         for (i, r) in routes.enumerated() {

@@ -70,13 +70,14 @@ public struct RouteTableReader {
 
     init(store: RouteTableStore) {
         self.store = store
-        table = store.current
+        table = store.current.loopCopy()
         seen = table.generation
     }
 
+    /// The newest snapshot, as this loop's own copy (made once per snapshot, off the lock).
     public mutating func current() -> RouteTable {
         if store.currentVersion != seen {
-            table = store.current
+            table = store.current.loopCopy()
             seen = table.generation
         }
         return table
