@@ -88,6 +88,30 @@ func testRoute(_ host: String?, _ path: String, strip: Bool = false, _ upstreams
         #expect(reader.current().generation > first.generation)
     }
 
+    /// Each loop routes with a deep copy: equal routes and lookups, same App runtimes and slots,
+    /// but no storage shared with the store's table (strings over 15 bytes, arrays).
+    @Test func loopCopiesAreEqualButShareNoStorage() {
+        let long = "a-host-name-longer-than-fifteen-bytes.example.com"
+        let info = AppRouteInfo(namespace: "team-with-a-long-name", name: "app", starting: [try! Upstream(parsing: "10.0.0.1:80")],
+                                present: [try! Upstream(parsing: "10.0.0.1:80"): "pod-with-a-long-name-0"])
+        let routes = [testRoute(long, "/a-path-longer-than-fifteen", "127.0.0.1:8080"),
+                      try! Route(host: "b.example.com", path: "/", stripPath: false, upstreams: [], app: info)]
+        let original = RouteTable(routes: routes, generation: 7, metricSlot: { $0.path == "/" ? 3 : 4 })
+        let copy = original.loopCopy()
+        #expect(copy !== original)
+        #expect(copy.routes == original.routes && copy.upstreams == original.upstreams)
+        #expect(copy.metricSlots == [4, 3] && copy.generation == 7 && copy.routeUpstreams == original.routeUpstreams)
+        #expect(copy.lookup(host: long, path: "/a-path-longer-than-fifteen/x") == 0)
+        #expect(copy.lookup(host: "b.example.com", path: "/") == 1)
+        func storage(_ s: String) -> UnsafeRawPointer? { var s = s; return s.withUTF8 { UnsafeRawPointer($0.baseAddress) } }
+        #expect(storage(copy.routes[0].host!) != storage(original.routes[0].host!))
+        #expect(storage(copy.routes[0].path) != storage(original.routes[0].path))
+        #expect(storage(copy.routes[1].app!.namespace) != storage(original.routes[1].app!.namespace))
+        copy.routes.withUnsafeBufferPointer { a in
+            original.routes.withUnsafeBufferPointer { b in #expect(a.baseAddress != b.baseAddress) }
+        }
+    }
+
     @Test func waitingForTheFirstSnapshot() async {
         let store = RouteTableStore()
         async let waited: Void = store.waitUntilLoaded()
