@@ -11,6 +11,9 @@ import Testing
         #expect(o.trustedProxies.map(\.description) == ["10.0.0.0/8", "::1/128"])
         #expect(o.loops == 2 && o.bindHost == "0.0.0.0")
         #expect(o.connectTimeout == 0.5 && o.shutdownGrace == 3)
+        let wake = try ProxyOptions.parse(["--wake-queue", "50", "--wake-admit=2"])
+        #expect(wake.wakeQueue == 50 && wake.wakeAdmit == 2)
+        #expect(ProxyOptions().wakeQueue == 1000 && ProxyOptions().wakeAdmit == 8)
     }
 
     @Test func clusterFlags() throws {
@@ -29,6 +32,8 @@ import Testing
         (["--trusted-proxies", "10.0.0.0/99"], "--trusted-proxies: invalid CIDR \"10.0.0.0/99\" (expected e.g. 10.0.0.0/8 or fd00::/8)"),
         (["--frobnicate"], "unknown option \"--frobnicate\""),
         (["--idle-timeout", "-1"], "--idle-timeout: expected seconds > 0, got \"-1\""),
+        (["--wake-queue", "0"], "--wake-queue: expected a whole number from 1 to 1000000, got \"0\""),
+        (["--wake-admit", "two"], "--wake-admit: expected a whole number from 1 to 10000, got \"two\""),
     ])
     func rejectsBadFlags(args: [String], message: String) {
         #expect(throws: ProxyOptionsError(message)) { try ProxyOptions.parse(args) }

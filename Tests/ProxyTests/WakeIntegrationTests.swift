@@ -64,6 +64,25 @@ import Testing
         await cluster.stop()
     }
 
+    /// `--wake-queue 1`: the first request waits for the App, the second is turned away at once.
+    @Test func aFullWakeQueueAnswers503AtOnce() async throws {
+        let cluster = try await WakeCluster(setup: {
+            try await $0.app("narrow", spec: ["route": ["host": "narrow.test"], "scaling": ["startupTimeout": "3s"]],
+                             command: ["sleep", "30"])
+        }, proxyOptions: { $0.wakeQueue = 1 })
+        let port = cluster.proxy.port
+        async let first = httpRequest(port: port, "GET", "/", host: "narrow.test")
+        #expect(await waitFor(seconds: 5) { cluster.proxy.apps.heldCount == 1 })
+        let started = ContinuousClock.now
+        let second = await httpRequest(port: port, "GET", "/", host: "narrow.test")
+        #expect(second.status == 503)
+        #expect(second.head.lowercased().contains("retry-after: 1"))
+        #expect(second.body == "503 Service Unavailable: app default/narrow is starting and too many requests are waiting for it (queue full)\n")
+        #expect(ContinuousClock.now - started < .seconds(2), "turned away without waiting")
+        #expect(await first.status == 503, "the held one waits out the startup timeout")
+        await cluster.stop()
+    }
+
     @Test func fenceHoldsRequestsAndUnfenceReleasesThem() async throws {
         let cluster = try await WakeCluster { try await $0.app("fenced", spec: ["route": ["host": "fenced.test"]]) }
         let port = cluster.proxy.port, admin = cluster.proxy.adminPort

@@ -24,6 +24,11 @@ public struct ProxyOptions: Sendable, Equatable {
     public var responseTimeout: Double = 60
     /// Seconds in-flight requests get to finish after SIGTERM.
     public var shutdownGrace: Double = 25
+    /// Requests one sleeping App may hold while it wakes; beyond it a request gets 503 at once.
+    public var wakeQueue = 1000
+    /// Held requests a just-started backend is sent at once (more follow as these finish), so a
+    /// burst that queued during a cold start does not land on a process still warming up.
+    public var wakeAdmit = 8
 
     public init() {}
 
@@ -35,10 +40,13 @@ public struct ProxyOptions: Sendable, Equatable {
                           [--kubeconfig PATH] [--context NAME] [--namespace NS]... [--replica-id ID]
                           [--loops N] [--bind ADDRESS] [--header-timeout S] [--idle-timeout S]
                           [--connect-timeout S] [--response-timeout S] [--shutdown-grace S]
+                          [--wake-queue N] [--wake-admit N]
           Apps are routed from the cluster given by --kubeconfig, or from the in-cluster config when
           neither --kubeconfig nor --static-routes is given; static routes work beside them.
           Ports may be 0: the bound ports are printed as "proxy listening on HOST:PORT" and
           "admin listening on HOST:PORT".
+          --wake-queue: requests held per sleeping App while it wakes (default 1000; then 503).
+          --wake-admit: held requests sent to a just-started backend at once (default 8).
         """
 
     public static func parse(_ args: [String]) throws(ProxyOptionsError) -> ProxyOptions {
@@ -53,6 +61,13 @@ public struct ProxyOptions: Sendable, Equatable {
             let v = try value(flag)
             guard let p = Int(v), (0...65535).contains(p) else { throw ProxyOptionsError("\(flag): invalid port \"\(v)\"") }
             return p
+        }
+        func count(_ flag: String, _ range: ClosedRange<Int>) throws(ProxyOptionsError) -> Int {
+            let v = try value(flag)
+            guard let n = Int(v), range.contains(n) else {
+                throw ProxyOptionsError("\(flag): expected a whole number from \(range.lowerBound) to \(range.upperBound), got \"\(v)\"")
+            }
+            return n
         }
         func seconds(_ flag: String) throws(ProxyOptionsError) -> Double {
             let v = try value(flag)
@@ -89,6 +104,8 @@ public struct ProxyOptions: Sendable, Equatable {
             case "--connect-timeout": o.connectTimeout = try seconds(flag)
             case "--response-timeout": o.responseTimeout = try seconds(flag)
             case "--shutdown-grace": o.shutdownGrace = try seconds(flag)
+            case "--wake-queue": o.wakeQueue = try count(flag, 1...1_000_000)
+            case "--wake-admit": o.wakeAdmit = try count(flag, 1...10_000)
             default: throw ProxyOptionsError("unknown option \"\(flag)\"")
             }
             i += 1

@@ -24,7 +24,8 @@ public final class ProxyService: Sendable {
         let metrics = ProxyMetrics(loops: loopCount)
         let group = try EventLoopGroup(loops: loopCount)
         let tracker = activity ?? ActivityTracker(replica: options.replicaID ?? ReplicaID.default())
-        let apps = AppRegistry(activity: tracker, scaler: scaler ?? NoScaler(), probeLoop: group.loops[0], metrics: metrics.wake)
+        let apps = AppRegistry(activity: tracker, scaler: scaler ?? NoScaler(), probeLoop: group.loops[0], metrics: metrics.wake,
+                               queueCapacity: options.wakeQueue, admitPerBackend: options.wakeAdmit)
         let store = RouteTableStore(metricSlot: { metrics.routeSlot($0.name) }, apps: apps)
         let readiness = ProxyReadiness(store: store)
         let settings = ProxySettings(options)

@@ -28,7 +28,8 @@ final class WakeCluster: Sendable {
 
     /// Starts the cluster, installs the CRD, runs `setup` (create Apps before the proxy's first
     /// list if you like), then starts the proxy.
-    init(namespaces: [String]? = nil, setup: (WakeCluster.Setup) async throws -> Void = { _ in }) async throws {
+    init(namespaces: [String]? = nil, setup: (WakeCluster.Setup) async throws -> Void = { _ in },
+         proxyOptions: (inout ProxyOptions) -> Void = { _ in }) async throws {
         let store = LocalCluster.ObjectStore()
         let api = APIServer(store: store)
         let writes = self.log
@@ -69,6 +70,7 @@ final class WakeCluster: Sendable {
         o.adminPort = 0
         o.loops = 2
         o.replicaID = "test-proxy"
+        proxyOptions(&o)
         let proxy = try ProxyService(options: o, source: KubeRouteSource(client: client, namespaces: namespaces), scaler: KubeAppScaler(client: client))
         self.proxy = proxy
         proxyTask = Task { try await proxy.run() }
