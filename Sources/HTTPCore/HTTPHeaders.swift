@@ -71,13 +71,7 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
     /// Appends a field named by a literal with the value of a field of another list, as bytes
     /// (values in a list are clean already: see `add`).
     public mutating func add(_ name: StaticString, valueOf field: Field) {
-        wire.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-        wire.append(58)
-        wire.append(SP)
-        wire.append(contentsOf: field.value)
-        wire.append(CR)
-        wire.append(LF)
-        count += 1
+        appendValidated(name: UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount), value: field.value)
     }
 
     /// `: value` CRLF after a name just written, completing a field.
@@ -126,21 +120,21 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
 
     /// Removes every field of that name; when there is none, the storage is left as it is (no copy).
     public mutating func remove(_ name: String) {
-        guard contains(name) else { return }
-        var kept = HTTPHeaders()
-        kept.wire.reserveCapacity(wire.count)
-        forEachField { f in if !f.nameEquals(name) { kept.append(f) } }
-        self = kept
+        removeAll { $0.nameEquals(name) }
     }
 
     /// Removes every field named `lower`, a lower-case literal: the byte comparison, for the data path.
     public mutating func remove(lowercased lower: StaticString) {
+        removeAll { $0.nameIs(lower) }
+    }
+
+    private mutating func removeAll(where matches: (Field) -> Bool) {
         var found = false
-        forEachField { f in if !found && f.nameIs(lower) { found = true } }
+        forEachField { f in if !found && matches(f) { found = true } }
         guard found else { return }
         var kept = HTTPHeaders()
         kept.wire.reserveCapacity(wire.count)
-        forEachField { f in if !f.nameIs(lower) { kept.append(f) } }
+        forEachField { f in if !matches(f) { kept.append(f) } }
         self = kept
     }
 

@@ -95,7 +95,7 @@ extension UnsafeRawBufferPointer {
     func commonString(_ range: Range<Int>) -> String {
         let b = UnsafeRawBufferPointer(rebasing: self[range])
         switch b.count {
-        case 2 where b[0] == 0x4F && b[1] == 0x4B: return "OK"
+        case 2 where equals(b, "OK"): return "OK"
         case 3 where equals(b, "GET"): return "GET"
         case 3 where equals(b, "PUT"): return "PUT"
         case 4 where equals(b, "POST"): return "POST"

@@ -48,8 +48,9 @@ public enum RequestHeaderRewriter {
     public static func upstreamHeaders(_ headers: HTTPHeaders, route: Route, upstream: Upstream,
                                        peer: ClientPeer, isUpgrade: Bool,
                                        trustedProxies: TrustedProxies) -> HTTPHeaders {
-        // One pass over the client's fields as bytes: kept ones are copied line for line, and
-        // strings are made only for the values this proxy reads (Host, a trusted peer's chain).
+        // The client's fields are read as bytes: kept ones are copied line for line, the Host
+        // value goes to X-Forwarded-Host as bytes, and strings are made only for the values this
+        // proxy reads (a trusted peer's chain, Host on an upgrade).
         var hasConnection = false
         headers.forEachField { f in
             if f.nameIs("connection") && !HeaderNames.isPlainConnectionValue(f) { hasConnection = true }

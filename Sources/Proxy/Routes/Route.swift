@@ -20,15 +20,6 @@ public struct Route: Sendable, Hashable {
         self.app = app
     }
 
-    /// A deep copy for one event loop (see `RouteTable.loopCopy`): the fields are already normalised.
-    init(copying r: Route) {
-        host = r.host.map(freshString)
-        path = freshString(r.path)
-        stripPath = r.stripPath
-        upstreams = r.upstreams.map { $0.loopCopy() }
-        app = r.app?.loopCopy()
-    }
-
     /// The label that names this route in metrics and logs: `host/path`, `*` for any host.
     public var name: String { (host ?? "*") + (path == "/" ? "/" : path) }
 
